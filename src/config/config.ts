@@ -1,0 +1,116 @@
+// The only reader of process.env: validated once at boot into a typed, frozen object.
+import { z } from 'zod';
+
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const bytes = z
+  .string()
+  .regex(/^\d+(\.\d+)?\s*(b|kb|mb|gb)?$/i, 'expected a size such as 52428800, 50mb or 1gb')
+  .transform((v) => {
+    const m = /^(\d+(?:\.\d+)?)\s*(b|kb|mb|gb)?$/i.exec(v.trim())!;
+    const unit = (m[2] ?? 'b').toLowerCase();
+    const mult = { b: 1, kb: 1024, mb: 1024 ** 2, gb: 1024 ** 3 }[unit as 'b'];
+    return Math.round(Number(m[1]) * mult);
+  });
+
+const postgresUrl = z
+  .string()
+  .refine((v) => /^postgres(ql)?:\/\//.test(v), 'must start with postgres:// or postgresql://');
+
+const redisUrl = z
+  .string()
+  .refine((v) => /^rediss?:\/\//.test(v), 'must start with redis:// or rediss://');
+
+const schema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().default('0.0.0.0'),
+  DATABASE_URL: postgresUrl.optional(),
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+  REDIS_URL: redisUrl.default('redis://127.0.0.1:6379'),
+  FENNEL_QUEUE_PREFIX: z.string().min(1).default('fennel'),
+  FENNEL_DATA_DIR: z.string().min(1).default('./data'),
+  FENNEL_EMBEDDED_PG_PORT: z.coerce.number().int().min(0).max(65535).default(54329),
+  FENNEL_ADMIN_TOKEN: z
+    .string()
+    .min(16, 'must be at least 16 characters so it cannot be guessed')
+    .optional(),
+  FENNEL_MAX_UPLOAD_BYTES: bytes.default(50 * 1024 * 1024),
+  FENNEL_INGEST_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
+  FENNEL_JOB_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(3),
+  FENNEL_JOB_BACKOFF_MS: z.coerce.number().int().min(0).default(2000),
+  FENNEL_JOB_LOCK_MS: z.coerce.number().int().min(500).default(30000),
+  FENNEL_WORKER_METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9464),
+  FENNEL_MIGRATE_ON_BOOT: bool.default(true),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export type FennelConfig = Readonly<{
+  port: number;
+  host: string;
+  databaseUrl: string | undefined;
+  databasePoolSize: number;
+  redisUrl: string;
+  queuePrefix: string;
+  dataDir: string;
+  embeddedPgPort: number;
+  adminToken: string | undefined;
+  maxUploadBytes: number;
+  ingestConcurrency: number;
+  jobAttempts: number;
+  jobBackoffMs: number;
+  jobLockMs: number;
+  workerMetricsPort: number;
+  migrateOnBoot: boolean;
+  logLevel: z.infer<typeof schema>['LOG_LEVEL'];
+}>;
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Parses the environment; throws ConfigError naming every wrong variable and why. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): FennelConfig {
+  // Empty strings mean "unset" — a blank line in .env must not become a value.
+  const cleaned = Object.fromEntries(
+    Object.keys(schema.shape).flatMap((k) => {
+      const v = env[k];
+      return v === undefined || v.trim() === '' ? [] : [[k, v.trim()]];
+    }),
+  );
+  const parsed = schema.safeParse(cleaned);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((i) => {
+        const name = String(i.path[0]);
+        return `${name}=${JSON.stringify(cleaned[name])}: ${i.message}`;
+      }),
+    );
+  }
+  const e = parsed.data;
+  return Object.freeze({
+    port: e.PORT,
+    host: e.HOST,
+    databaseUrl: e.DATABASE_URL,
+    databasePoolSize: e.DATABASE_POOL_SIZE,
+    redisUrl: e.REDIS_URL,
+    queuePrefix: e.FENNEL_QUEUE_PREFIX,
+    dataDir: e.FENNEL_DATA_DIR,
+    embeddedPgPort: e.FENNEL_EMBEDDED_PG_PORT,
+    adminToken: e.FENNEL_ADMIN_TOKEN,
+    maxUploadBytes: e.FENNEL_MAX_UPLOAD_BYTES,
+    ingestConcurrency: e.FENNEL_INGEST_CONCURRENCY,
+    jobAttempts: e.FENNEL_JOB_ATTEMPTS,
+    jobBackoffMs: e.FENNEL_JOB_BACKOFF_MS,
+    jobLockMs: e.FENNEL_JOB_LOCK_MS,
+    workerMetricsPort: e.FENNEL_WORKER_METRICS_PORT,
+    migrateOnBoot: e.FENNEL_MIGRATE_ON_BOOT,
+    logLevel: e.LOG_LEVEL,
+  });
+}
+
+export const CONFIG = Symbol('FennelConfig');

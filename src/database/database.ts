@@ -1,0 +1,63 @@
+// The pg pool: the only place SQL reaches Postgres (native or embedded PGlite).
+import { Pool, type PoolClient, type QueryResultRow } from 'pg';
+
+export type Queryable = Pick<PoolClient, 'query'>;
+
+export interface DatabaseOptions {
+  connectionString: string;
+  /** Embedded PGlite is one session for every client: keep a single connection. */
+  maxConnections: number;
+}
+
+export class Database {
+  readonly pool: Pool;
+
+  constructor(readonly options: DatabaseOptions) {
+    this.pool = new Pool({
+      connectionString: options.connectionString,
+      max: options.maxConnections,
+      idleTimeoutMillis: 30_000,
+      connectionTimeoutMillis: 10_000,
+      // Filtered HNSW scans (one KB among many) keep looking until they find enough rows.
+      options: '-c hnsw.iterative_scan=relaxed_order',
+    });
+    // An idle client dropped by the server must not crash the process; the pool replaces it.
+    this.pool.on('error', () => undefined);
+  }
+
+  query<T extends QueryResultRow = QueryResultRow>(sql: string, params?: unknown[]) {
+    return this.pool.query<T>(sql, params);
+  }
+
+  async withClient<T>(fn: (client: PoolClient) => Promise<T>): Promise<T> {
+    const client = await this.pool.connect();
+    try {
+      return await fn(client);
+    } finally {
+      client.release();
+    }
+  }
+
+  /** Runs fn in one transaction; rolls back on any error and rethrows it. */
+  tx<T>(fn: (client: PoolClient) => Promise<T>): Promise<T> {
+    return this.withClient(async (client) => {
+      await client.query('BEGIN');
+      try {
+        const result = await fn(client);
+        await client.query('COMMIT');
+        return result;
+      } catch (err) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        throw err;
+      }
+    });
+  }
+
+  async ping(): Promise<void> {
+    await this.pool.query('SELECT 1');
+  }
+
+  close(): Promise<void> {
+    return this.pool.end();
+  }
+}

@@ -1,0 +1,132 @@
+// Upload, replace, list and delete documents. The blob and version are committed before the
+// ingest job is queued; the switch to a new version happens in the worker, atomically.
+import { createHash } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import { AppError, notFound } from '../admin/errors';
+import { IngestProducer } from '../queue/ingest.producer';
+import { detectFormat } from '../../workers/parsers/detect-format';
+import { SUPPORTED_FORMATS } from '../../workers/parsers/parser-registry';
+import { DocumentsRepository, type DocumentRecord, type DocumentVersion, type VersionStatus } from './documents.repository';
+import { KbsService } from './kbs.service';
+
+export interface UploadedFile {
+  originalname: string;
+  buffer: Buffer;
+}
+
+export interface UploadResult {
+  documentId: string;
+  versionId: string;
+  filename: string;
+  status: VersionStatus;
+  /** False when identical bytes were already the newest version: nothing new was queued. */
+  created: boolean;
+}
+
+export interface UploadSource {
+  source: string;
+  sourceRef: string | null;
+}
+
+const UPLOAD: UploadSource = { source: 'upload', sourceRef: null };
+
+@Injectable()
+export class DocumentsService {
+  constructor(
+    @Inject(KbsService) private readonly kbs: KbsService,
+    @Inject(DocumentsRepository) private readonly docs: DocumentsRepository,
+    @Inject(IngestProducer) private readonly ingest: IngestProducer,
+  ) {}
+
+  private content(file: UploadedFile, origin: UploadSource) {
+    const filename = sanitizeFilename(file.originalname);
+    const detected = detectFormat(file.buffer, filename);
+    if (!detected.ok) {
+      throw new AppError('unsupported_media_type', `"${filename}" is ${detected.reason}.`);
+    }
+    if (!SUPPORTED_FORMATS.includes(detected.format)) {
+      throw new AppError('unsupported_media_type', `"${filename}" is ${detected.format.toUpperCase()}, which Fennel cannot parse yet.`);
+    }
+    return {
+      filename,
+      title: filename.replace(/\.[^.]+$/, '') || filename,
+      mime: detected.mime,
+      sha256: createHash('sha256').update(file.buffer).digest('hex'),
+      bytes: file.buffer,
+      ...origin,
+    };
+  }
+
+  async upload(kbRef: string, files: UploadedFile[], origin: UploadSource = UPLOAD): Promise<UploadResult[]> {
+    const kb = await this.kbs.get(kbRef);
+    if (files.length === 0) throw new AppError('bad_request', 'Attach at least one file in a "file" field.');
+    // Check every file before storing any, so a bad file in a batch stores nothing half-way.
+    const contents = files.map((f) => this.content(f, origin));
+    const results: UploadResult[] = [];
+    for (const c of contents) {
+      const { document, created } = await this.docs.createDocument(kb.id, c);
+      if (created) await this.ingest.enqueue({ kbId: kb.id, documentId: document.id, versionId: document.latest.id });
+      results.push({
+        documentId: document.id,
+        versionId: document.latest.id,
+        filename: c.filename,
+        status: document.latest.status,
+        created,
+      });
+    }
+    return results;
+  }
+
+  async replace(kbRef: string, documentId: string, file: UploadedFile): Promise<UploadResult> {
+    const kb = await this.kbs.get(kbRef);
+    const c = this.content(file, UPLOAD);
+    const added = await this.docs.addVersion(kb.id, documentId, c);
+    if (!added) throw notFound('Document', documentId);
+    if (added.created) await this.ingest.enqueue({ kbId: kb.id, documentId, versionId: added.versionId });
+    const doc = await this.get(kbRef, documentId);
+    return { documentId, versionId: added.versionId, filename: c.filename, status: doc.latest.status, created: added.created };
+  }
+
+  async get(kbRef: string, documentId: string): Promise<DocumentRecord> {
+    const kb = await this.kbs.get(kbRef);
+    const doc = isUuid(documentId) ? await this.docs.get(kb.id, documentId) : null;
+    if (!doc) throw notFound('Document', documentId);
+    return doc;
+  }
+
+  async list(kbRef: string, opts: { limit: number; offset: number; status?: VersionStatus }): Promise<DocumentRecord[]> {
+    const kb = await this.kbs.get(kbRef);
+    return this.docs.list(kb.id, opts);
+  }
+
+  async versions(kbRef: string, documentId: string): Promise<DocumentVersion[]> {
+    const doc = await this.get(kbRef, documentId);
+    return this.docs.versions(doc.kbId, doc.id);
+  }
+
+  async markdown(kbRef: string, documentId: string): Promise<string> {
+    const doc = await this.get(kbRef, documentId);
+    const md = await this.docs.currentMarkdown(doc.kbId, doc.id);
+    if (md === null) {
+      throw new AppError('conflict', `Document "${documentId}" has no ready version yet (status: ${doc.latest.status}).`);
+    }
+    return md;
+  }
+
+  async delete(kbRef: string, documentId: string): Promise<void> {
+    const doc = await this.get(kbRef, documentId);
+    await this.docs.delete(doc.kbId, doc.id);
+  }
+}
+
+const isUuid = (s: string) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(s);
+
+/** Keeps the base name only, without control characters. */
+export function sanitizeFilename(name: string): string {
+  // Multer reads multipart filenames as latin1; browsers and curl send UTF-8.
+  let n = name;
+  const asUtf8 = Buffer.from(n, 'latin1').toString('utf8');
+  if (!asUtf8.includes('\ufffd') && /[\u0080-\u00ff]/.test(n)) n = asUtf8;
+  n = n.replace(/^.*[\\/]/, '').replace(/[\u0000-\u001f\u007f]/g, '').trim();
+  return n.slice(0, 255) || 'untitled';
+}

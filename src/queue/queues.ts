@@ -1,0 +1,42 @@
+// Queue names and typed job payloads; producers and workers both import from here.
+import { Queue, type ConnectionOptions, type JobsOptions } from 'bullmq';
+import IORedis, { type Redis } from 'ioredis';
+
+export const QUEUES = { ingest: 'ingest' } as const;
+export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
+
+export interface IngestJob {
+  kbId: string;
+  documentId: string;
+  versionId: string;
+}
+
+/** BullMQ needs maxRetriesPerRequest: null for blocking worker connections. */
+export function createRedis(url: string, role: 'producer' | 'worker'): Redis {
+  return new IORedis(url, {
+    maxRetriesPerRequest: role === 'worker' ? null : 3,
+    enableOfflineQueue: true,
+    lazyConnect: false,
+  });
+}
+
+export interface QueueSettings {
+  prefix: string;
+  attempts: number;
+  backoffMs: number;
+}
+
+export function ingestJobOptions(settings: QueueSettings, job: IngestJob): JobsOptions {
+  return {
+    // One job per version: re-queueing the same version is a no-op while it exists.
+    jobId: `ingest-${job.versionId}`,
+    attempts: settings.attempts,
+    backoff: { type: 'exponential', delay: settings.backoffMs },
+    removeOnComplete: { age: 24 * 3600, count: 1000 },
+    removeOnFail: { age: 7 * 24 * 3600 },
+  };
+}
+
+export function createIngestQueue(connection: ConnectionOptions, prefix: string): Queue<IngestJob> {
+  return new Queue<IngestJob>(QUEUES.ingest, { connection, prefix });
+}

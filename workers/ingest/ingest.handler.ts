@@ -1,0 +1,81 @@
+// The ingest job: blob -> parse -> Markdown -> chunks -> embeddings -> atomic switch.
+import { UnrecoverableError, type Job } from 'bullmq';
+import type { Embedder } from '../../src/inference/embedder';
+import type { IngestJob } from '../../src/queue/queues';
+import { chunkDocument, DEFAULT_CHUNKING, type ChunkingOptions } from '../chunking/chunker';
+import { renderMarkdown } from '../parsers/markdown.renderer';
+import { ParseError } from '../parsers/parsed-document';
+import type { ParserRegistry } from '../parsers/parser-registry';
+import type { IngestRepository } from './ingest.repository';
+
+const EMBED_BATCH = 128;
+
+export interface IngestOutcome {
+  versionId: string;
+  outcome: string;
+  chunks: number;
+}
+
+function chunkingFor(settings: Record<string, unknown>): ChunkingOptions {
+  const c = (settings.chunking ?? {}) as Partial<ChunkingOptions>;
+  return { ...DEFAULT_CHUNKING, ...c };
+}
+
+export class IngestHandler {
+  constructor(
+    private readonly repo: IngestRepository,
+    private readonly parsers: ParserRegistry,
+    private readonly embedder: Embedder,
+  ) {}
+
+  async handle(job: Job<IngestJob>): Promise<IngestOutcome> {
+    const { versionId } = job.data;
+    const maxAttempts = job.opts.attempts ?? 1;
+    const v = await this.repo.load(versionId);
+    // The KB or document was deleted with cascade, or the version finished before a crash.
+    if (!v) return { versionId, outcome: 'gone', chunks: 0 };
+    if (v.status === 'ready' || v.status === 'superseded') return { versionId, outcome: 'already_done', chunks: 0 };
+    try {
+      return await this.run(job, v);
+    } catch (err) {
+      const final = err instanceof ParseError || job.attemptsMade + 1 >= maxAttempts;
+      if (final) {
+        const reason =
+          err instanceof ParseError
+            ? err.message
+            : `Ingest failed after ${job.attemptsMade + 1} attempt(s): ${(err as Error).message}`;
+        await this.repo.fail(v.kbId, versionId, reason);
+        throw new UnrecoverableError(reason);
+      }
+      throw err;
+    }
+  }
+
+  private async run(job: Job<IngestJob>, v: NonNullable<Awaited<ReturnType<IngestRepository['load']>>>) {
+    const timings: Record<string, number> = {};
+    const t0 = performance.now();
+    await this.repo.setStage(v.versionId, 'parsing', 0.05, job.attemptsMade + 1);
+    const parsed = await this.parsers.parse({ bytes: v.content, filename: v.filename });
+    const markdown = renderMarkdown(parsed.blocks);
+    const chunks = chunkDocument(parsed, chunkingFor(v.kbSettings));
+    if (chunks.length === 0) throw new ParseError('no_text', 'The document has no text to index.');
+    timings.parseMs = Math.round(performance.now() - t0);
+
+    const t1 = performance.now();
+    await this.repo.setStage(v.versionId, 'indexing', 0.2);
+    await this.repo.clearChunks(v.kbId, v.versionId);
+    for (let i = 0; i < chunks.length; i += EMBED_BATCH) {
+      const batch = chunks.slice(i, i + EMBED_BATCH);
+      // The heading path and title travel with the text so a chunk is findable by its section.
+      const vectors = await this.embedder.embed(batch.map((c) => [parsed.title, ...c.headingPath, c.text].join('\n')));
+      await this.repo.insertChunks(v.kbId, v.documentId, v.versionId, this.embedder.id, batch, vectors);
+      const done = Math.min(i + EMBED_BATCH, chunks.length);
+      await this.repo.setProgress(v.versionId, 0.2 + 0.75 * (done / chunks.length));
+      await job.updateProgress(Math.round((done / chunks.length) * 100));
+    }
+    timings.indexMs = Math.round(performance.now() - t1);
+
+    const outcome = await this.repo.activate(v, { markdown, title: parsed.title, chunkCount: chunks.length, timings });
+    return { versionId: v.versionId, outcome, chunks: chunks.length };
+  }
+}

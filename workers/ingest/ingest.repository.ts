@@ -1,0 +1,172 @@
+// All SQL of the ingest job: load a version, report progress, write chunks, switch atomically.
+import type { Database } from '../../src/database/database';
+import { toPgVector } from '../../src/inference/embedder';
+import type { Chunk } from '../chunking/chunker';
+
+export interface VersionToIngest {
+  versionId: string;
+  kbId: string;
+  documentId: string;
+  seq: number;
+  filename: string;
+  status: string;
+  documentDeleted: boolean;
+  kbSettings: Record<string, unknown>;
+  content: Buffer;
+}
+
+export type ActivateOutcome = 'activated' | 'stale' | 'document_deleted';
+
+export class IngestRepository {
+  constructor(private readonly db: Database) {}
+
+  async load(versionId: string): Promise<VersionToIngest | null> {
+    const { rows } = await this.db.query<{
+      id: string;
+      kb_id: string;
+      document_id: string;
+      seq: number;
+      filename: string;
+      status: string;
+      deleted: boolean;
+      settings: Record<string, unknown>;
+      content: Buffer;
+    }>(
+      `SELECT v.id, v.kb_id, v.document_id, v.seq, v.filename, v.status, d.deleted_at IS NOT NULL AS deleted,
+              k.settings, b.content
+         FROM document_versions v
+         JOIN documents d ON d.id = v.document_id
+         JOIN knowledge_bases k ON k.id = v.kb_id
+         JOIN blobs b ON b.sha256 = v.sha256
+        WHERE v.id = $1`,
+      [versionId],
+    );
+    const r = rows[0];
+    if (!r) return null;
+    return {
+      versionId: r.id,
+      kbId: r.kb_id,
+      documentId: r.document_id,
+      seq: r.seq,
+      filename: r.filename,
+      status: r.status,
+      documentDeleted: r.deleted,
+      kbSettings: r.settings,
+      content: r.content,
+    };
+  }
+
+  async setStage(versionId: string, status: 'parsing' | 'indexing', progress: number, attempt?: number): Promise<void> {
+    await this.db.query(
+      `UPDATE document_versions SET status = $2, progress = $3, attempts = COALESCE($4, attempts), updated_at = now()
+        WHERE id = $1 AND status NOT IN ('ready', 'superseded')`,
+      [versionId, status, progress, attempt ?? null],
+    );
+  }
+
+  async setProgress(versionId: string, progress: number): Promise<void> {
+    await this.db.query(`UPDATE document_versions SET progress = $2, updated_at = now() WHERE id = $1`, [versionId, progress]);
+  }
+
+  /** A retry starts from nothing: whatever a crashed attempt inserted is removed first. */
+  async clearChunks(kbId: string, versionId: string): Promise<void> {
+    await this.db.query(`DELETE FROM chunks WHERE kb_id = $1 AND version_id = $2`, [kbId, versionId]);
+  }
+
+  async insertChunks(
+    kbId: string,
+    documentId: string,
+    versionId: string,
+    embedderId: string,
+    chunks: Chunk[],
+    vectors: number[][],
+  ): Promise<void> {
+    await this.db.query(
+      `INSERT INTO chunks (kb_id, document_id, version_id, ordinal, text, heading_path, page, metadata, embedder, embedding)
+       SELECT $1, $2, $3, u.ordinal, u.text,
+              ARRAY(SELECT jsonb_array_elements_text(u.heading_path)), u.page, u.metadata, $4, u.embedding::vector
+         FROM unnest($5::int[], $6::text[], $7::jsonb[], $8::int[], $9::jsonb[], $10::text[])
+           AS u(ordinal, text, heading_path, page, metadata, embedding)`,
+      [
+        kbId,
+        documentId,
+        versionId,
+        embedderId,
+        chunks.map((c) => c.ordinal),
+        chunks.map((c) => c.text),
+        chunks.map((c) => JSON.stringify(c.headingPath)),
+        chunks.map((c) => c.page),
+        chunks.map((c) => JSON.stringify(c.metadata)),
+        vectors.map(toPgVector),
+      ],
+    );
+  }
+
+  /**
+   * The hot-update switch, in one transaction: the version becomes current, the previous
+   * version's chunks go, and the previous version is marked superseded. A version older than
+   * the one already current (a slow job overtaken by a newer upload) is dropped instead.
+   */
+  async activate(
+    v: VersionToIngest,
+    result: { markdown: string; title: string; chunkCount: number; timings: Record<string, number> },
+  ): Promise<ActivateOutcome> {
+    return this.db.tx(async (client) => {
+      const doc = await client.query<{ current_version_id: string | null; deleted: boolean; current_seq: number | null }>(
+        `SELECT d.current_version_id, d.deleted_at IS NOT NULL AS deleted, cv.seq AS current_seq
+           FROM documents d LEFT JOIN document_versions cv ON cv.id = d.current_version_id
+          WHERE d.id = $1 AND d.kb_id = $2 FOR UPDATE OF d`,
+        [v.documentId, v.kbId],
+      );
+      const row = doc.rows[0];
+      const finish = (status: 'ready' | 'superseded') =>
+        client.query(
+          `UPDATE document_versions SET status = $2, progress = 1, error = NULL, markdown = $3, chunk_count = $4,
+                  timings = $5, updated_at = now() WHERE id = $1`,
+          [v.versionId, status, result.markdown, result.chunkCount, JSON.stringify(result.timings)],
+        );
+      if (!row || row.deleted) {
+        await client.query(`DELETE FROM chunks WHERE kb_id = $1 AND version_id = $2`, [v.kbId, v.versionId]);
+        await finish('superseded');
+        return 'document_deleted';
+      }
+      if (row.current_seq !== null && row.current_seq > v.seq) {
+        await client.query(`DELETE FROM chunks WHERE kb_id = $1 AND version_id = $2`, [v.kbId, v.versionId]);
+        await finish('superseded');
+        return 'stale';
+      }
+      await client.query(`UPDATE documents SET current_version_id = $2, title = $3, updated_at = now() WHERE id = $1`, [
+        v.documentId,
+        v.versionId,
+        result.title,
+      ]);
+      if (row.current_version_id && row.current_version_id !== v.versionId) {
+        await client.query(`DELETE FROM chunks WHERE kb_id = $1 AND version_id = $2`, [v.kbId, row.current_version_id]);
+        await client.query(`UPDATE document_versions SET status = 'superseded', updated_at = now() WHERE id = $1`, [
+          row.current_version_id,
+        ]);
+      }
+      await finish('ready');
+      return 'activated';
+    });
+  }
+
+  /** The final failure, with a reason an admin can act on. The current version keeps serving. */
+  async fail(kbId: string, versionId: string, reason: string): Promise<void> {
+    await this.clearChunks(kbId, versionId);
+    await this.db.query(
+      `UPDATE document_versions SET status = 'failed', error = $2, updated_at = now()
+        WHERE id = $1 AND status NOT IN ('ready', 'superseded')`,
+      [versionId, reason.slice(0, 2000)],
+    );
+  }
+
+  /** Versions a crashed API or lost Redis write may have left without a job. */
+  async unfinished(): Promise<{ kbId: string; documentId: string; versionId: string }[]> {
+    const { rows } = await this.db.query<{ kb_id: string; document_id: string; id: string }>(
+      `SELECT v.kb_id, v.document_id, v.id FROM document_versions v JOIN documents d ON d.id = v.document_id
+        WHERE v.status IN ('queued', 'parsing', 'indexing') AND d.deleted_at IS NULL ORDER BY v.created_at`,
+    );
+    return rows.map((r) => ({ kbId: r.kb_id, documentId: r.document_id, versionId: r.id }));
+  }
+}

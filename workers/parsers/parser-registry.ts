@@ -1,0 +1,36 @@
+// One parser per format. Formats without a parser yet fail clearly instead of guessing.
+import { detectFormat } from './detect-format';
+import { MarkdownParser } from './markdown.parser';
+import { ParseError, type DocumentFormat, type ParsedDocument, type Parser, type ParserInput } from './parsed-document';
+import { TextParser } from './text.parser';
+
+export function defaultParsers(): Parser[] {
+  return [new MarkdownParser(), new TextParser()];
+}
+
+export class ParserRegistry {
+  private readonly parsers = new Map<DocumentFormat, Parser>();
+
+  constructor(parsers: Parser[] = defaultParsers()) {
+    for (const p of parsers) this.parsers.set(p.format, p);
+  }
+
+  supports(format: DocumentFormat): boolean {
+    return this.parsers.has(format);
+  }
+
+  async parse(input: ParserInput): Promise<ParsedDocument & { format: DocumentFormat }> {
+    if (input.bytes.length === 0) throw new ParseError('empty', 'The file is empty (0 bytes).');
+    const detected = detectFormat(input.bytes, input.filename);
+    if (!detected.ok) throw new ParseError('unsupported_type', `Unsupported file: ${detected.reason}.`);
+    const parser = this.parsers.get(detected.format);
+    if (!parser) {
+      throw new ParseError('unsupported_type', `No parser is installed for ${detected.format.toUpperCase()} files yet.`);
+    }
+    const doc = await parser.parse(input);
+    return { ...doc, format: detected.format };
+  }
+}
+
+/** Formats with a parser; the API refuses others with 415 before storing anything. */
+export const SUPPORTED_FORMATS: readonly DocumentFormat[] = defaultParsers().map((p) => p.format);

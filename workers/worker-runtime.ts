@@ -1,0 +1,96 @@
+// Starts the BullMQ workers in this process. Used by `fennel worker` and `fennel start`.
+import { Worker, type Job } from 'bullmq';
+import type { Logger } from 'pino';
+import type { FennelConfig } from '../src/config/config';
+import type { Database } from '../src/database/database';
+import { BuiltinEmbedder } from '../src/inference/builtin-embedder';
+import { jobDuration, jobFailures } from '../src/observability/metrics';
+import { createIngestQueue, createRedis, ingestJobOptions, QUEUES, type QueueName } from '../src/queue/queues';
+import { IngestHandler } from './ingest/ingest.handler';
+import { IngestRepository } from './ingest/ingest.repository';
+import { ParserRegistry } from './parsers/parser-registry';
+
+type Handler = (job: Job) => Promise<unknown>;
+
+/** Every queue must have exactly one handler; a gap or a duplicate is a startup error. */
+export function checkHandlers(handlers: [QueueName, Handler][]): Map<QueueName, Handler> {
+  const map = new Map<QueueName, Handler>();
+  for (const [name, h] of handlers) {
+    if (map.has(name)) throw new Error(`Two handlers registered for queue "${name}"`);
+    map.set(name, h);
+  }
+  const missing = Object.values(QUEUES).filter((q) => !map.has(q));
+  if (missing.length) throw new Error(`No handler registered for queue(s): ${missing.join(', ')}`);
+  return map;
+}
+
+export interface WorkerRuntime {
+  close(): Promise<void>;
+}
+
+export async function startWorkers(config: FennelConfig, db: Database, log: Logger): Promise<WorkerRuntime> {
+  const repo = new IngestRepository(db);
+  const ingest = new IngestHandler(repo, new ParserRegistry(), new BuiltinEmbedder());
+  const handlers = checkHandlers([[QUEUES.ingest, (job) => ingest.handle(job)]]);
+
+  const connections: ReturnType<typeof createRedis>[] = [];
+  const redis = (role: 'producer' | 'worker') => {
+    const c = createRedis(config.redisUrl, role);
+    connections.push(c);
+    return c;
+  };
+
+  const workers = [...handlers].map(([queue, handler]) => {
+    const worker = new Worker(
+      queue,
+      async (job: Job) => {
+        const end = jobDuration.startTimer({ queue });
+        const jobLog = log.child({ queue, jobId: job.id, kbId: job.data?.kbId, attempt: job.attemptsMade + 1 });
+        try {
+          const result = await handler(job);
+          end({ outcome: 'completed' });
+          jobLog.info({ result }, 'job completed');
+          return result;
+        } catch (err) {
+          const final = err instanceof Error && err.name === 'UnrecoverableError';
+          end({ outcome: 'failed' });
+          jobFailures.inc({ queue, final: String(final) });
+          jobLog.warn({ err: (err as Error).message, final }, 'job failed');
+          throw err;
+        }
+      },
+      {
+        connection: redis('worker'),
+        prefix: config.queuePrefix,
+        concurrency: config.ingestConcurrency,
+        lockDuration: config.jobLockMs,
+        stalledInterval: Math.max(500, Math.floor(config.jobLockMs / 2)),
+        maxStalledCount: 2,
+      },
+    );
+    worker.on('error', (err) => log.error({ err: err.message, queue }, 'worker error'));
+    return worker;
+  });
+
+  // Versions left without a job (the API stored them but Redis was down) are queued again;
+  // the jobId makes this a no-op for versions whose job still exists.
+  const producer = createIngestQueue(redis('producer'), config.queuePrefix);
+  const settings = { prefix: config.queuePrefix, attempts: config.jobAttempts, backoffMs: config.jobBackoffMs };
+  const sweep = async () => {
+    const pending = await repo.unfinished();
+    for (const job of pending) await producer.add('ingest', job, ingestJobOptions(settings, job));
+    if (pending.length) log.debug({ count: pending.length }, 'sweep: unfinished versions have jobs');
+  };
+  await sweep();
+  const timer = setInterval(() => sweep().catch((err: Error) => log.warn({ err: err.message }, 'sweep failed')), 60_000);
+  timer.unref();
+
+  return {
+    async close() {
+      clearInterval(timer);
+      await Promise.all(workers.map((w) => w.close()));
+      await producer.close();
+      await Promise.all(connections.map((c) => c.quit().catch(() => c.disconnect())));
+    },
+  };
+}
