@@ -6,7 +6,8 @@ import { chunkDocument, DEFAULT_CHUNKING, type ChunkingOptions } from '../chunki
 import { renderMarkdown } from '../parsers/markdown.renderer';
 import { ParseError } from '../parsers/parsed-document';
 import type { ParserRegistry } from '../parsers/parser-registry';
-import type { IngestRepository } from './ingest.repository';
+import { randomUUID } from 'node:crypto';
+import { LostClaimError, type IngestRepository, type VersionToIngest } from './ingest.repository';
 
 const EMBED_BATCH = 128;
 
@@ -34,27 +35,31 @@ export class IngestHandler {
     const v = await this.repo.load(versionId);
     // The KB or document was deleted with cascade, or the version finished before a crash.
     if (!v) return { versionId, outcome: 'gone', chunks: 0 };
-    if (v.status === 'ready' || v.status === 'superseded') return { versionId, outcome: 'already_done', chunks: 0 };
+    const token = randomUUID();
+    if (!(await this.repo.claim(versionId, token, job.attemptsMade + 1))) return { versionId, outcome: 'already_done', chunks: 0 };
     try {
-      return await this.run(job, v);
+      return await this.run(job, v, token);
     } catch (err) {
+      // A newer run of the same job owns the version now; it reports the outcome.
+      if (err instanceof LostClaimError) return { versionId, outcome: 'lost_claim', chunks: 0 };
       const final = err instanceof ParseError || job.attemptsMade + 1 >= maxAttempts;
       if (final) {
         const reason =
           err instanceof ParseError
             ? err.message
             : `Ingest failed after ${job.attemptsMade + 1} attempt(s): ${(err as Error).message}`;
-        await this.repo.fail(v.kbId, versionId, reason);
+        await this.repo.fail(v.kbId, versionId, token, reason).catch((e: unknown) => {
+          if (!(e instanceof LostClaimError)) throw e;
+        });
         throw new UnrecoverableError(reason);
       }
       throw err;
     }
   }
 
-  private async run(job: Job<IngestJob>, v: NonNullable<Awaited<ReturnType<IngestRepository['load']>>>) {
+  private async run(job: Job<IngestJob>, v: VersionToIngest, token: string) {
     const timings: Record<string, number> = {};
     const t0 = performance.now();
-    await this.repo.setStage(v.versionId, 'parsing', 0.05, job.attemptsMade + 1);
     const parsed = await this.parsers.parse({ bytes: v.content, filename: v.filename });
     const markdown = renderMarkdown(parsed.blocks);
     const chunks = chunkDocument(parsed, chunkingFor(v.kbSettings));
@@ -62,20 +67,22 @@ export class IngestHandler {
     timings.parseMs = Math.round(performance.now() - t0);
 
     const t1 = performance.now();
-    await this.repo.setStage(v.versionId, 'indexing', 0.2);
-    await this.repo.clearChunks(v.kbId, v.versionId);
+    await this.repo.setStage(v.versionId, token, 'indexing', 0.2);
+    await this.repo.clearChunks(v.kbId, v.versionId, token);
     for (let i = 0; i < chunks.length; i += EMBED_BATCH) {
       const batch = chunks.slice(i, i + EMBED_BATCH);
       // The heading path and title travel with the text so a chunk is findable by its section.
       const vectors = await this.embedder.embed(batch.map((c) => [parsed.title, ...c.headingPath, c.text].join('\n')));
-      await this.repo.insertChunks(v.kbId, v.documentId, v.versionId, this.embedder.id, batch, vectors);
+      await this.repo.insertChunks(v.kbId, v.documentId, v.versionId, token, this.embedder.id, batch, vectors);
       const done = Math.min(i + EMBED_BATCH, chunks.length);
-      await this.repo.setProgress(v.versionId, 0.2 + 0.75 * (done / chunks.length));
+      await this.repo.setProgress(v.versionId, token, 0.2 + 0.75 * (done / chunks.length));
       await job.updateProgress(Math.round((done / chunks.length) * 100));
+      // Let BullMQ renew the job lock between batches, so a long ingest is not taken for stalled.
+      await new Promise((r) => setImmediate(r));
     }
     timings.indexMs = Math.round(performance.now() - t1);
 
-    const outcome = await this.repo.activate(v, { markdown, title: parsed.title, chunkCount: chunks.length, timings });
+    const outcome = await this.repo.activate(v, token, { markdown, title: parsed.title, chunkCount: chunks.length, timings });
     return { versionId: v.versionId, outcome, chunks: chunks.length };
   }
 }

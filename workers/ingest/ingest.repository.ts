@@ -1,4 +1,5 @@
 // All SQL of the ingest job: load a version, report progress, write chunks, switch atomically.
+import type { PoolClient } from 'pg';
 import type { Database } from '../../src/database/database';
 import { toPgVector } from '../../src/inference/embedder';
 import type { Chunk } from '../chunking/chunker';
@@ -16,6 +17,14 @@ export interface VersionToIngest {
 }
 
 export type ActivateOutcome = 'activated' | 'stale' | 'document_deleted';
+
+/** Another run claimed the version after this one did; this run must stop writing. */
+export class LostClaimError extends Error {
+  override name = 'LostClaimError';
+  constructor(versionId: string) {
+    super(`Another ingest run took over version ${versionId}`);
+  }
+}
 
 export class IngestRepository {
   constructor(private readonly db: Database) {}
@@ -56,32 +65,67 @@ export class IngestRepository {
     };
   }
 
-  async setStage(versionId: string, status: 'parsing' | 'indexing', progress: number, attempt?: number): Promise<void> {
-    await this.db.query(
-      `UPDATE document_versions SET status = $2, progress = $3, attempts = COALESCE($4, attempts), updated_at = now()
+  /**
+   * Starts a run: a fresh token makes every earlier run of this version stop at its next
+   * write. Returns false when the version is already finished.
+   */
+  async claim(versionId: string, token: string, attempt: number): Promise<boolean> {
+    const { rowCount } = await this.db.query(
+      `UPDATE document_versions SET run_token = $2, status = 'parsing', progress = 0.05, attempts = $3, error = NULL,
+              updated_at = now()
         WHERE id = $1 AND status NOT IN ('ready', 'superseded')`,
-      [versionId, status, progress, attempt ?? null],
+      [versionId, token, attempt],
     );
+    return (rowCount ?? 0) > 0;
   }
 
-  async setProgress(versionId: string, progress: number): Promise<void> {
-    await this.db.query(`UPDATE document_versions SET progress = $2, updated_at = now() WHERE id = $1`, [versionId, progress]);
+  async setStage(versionId: string, token: string, status: 'parsing' | 'indexing', progress: number): Promise<void> {
+    const { rowCount } = await this.db.query(
+      `UPDATE document_versions SET status = $3, progress = $4, updated_at = now() WHERE id = $1 AND run_token = $2`,
+      [versionId, token, status, progress],
+    );
+    if (!rowCount) throw new LostClaimError(versionId);
+  }
+
+  async setProgress(versionId: string, token: string, progress: number): Promise<void> {
+    const { rowCount } = await this.db.query(
+      `UPDATE document_versions SET progress = $3, updated_at = now() WHERE id = $1 AND run_token = $2`,
+      [versionId, token, progress],
+    );
+    if (!rowCount) throw new LostClaimError(versionId);
+  }
+
+  /**
+   * Runs fn in a transaction holding a share lock on the version row with this run's token.
+   * A newer claim (an UPDATE of that row) waits for the transaction, and after it commits
+   * this run's next fenced write fails — so two runs never interleave chunk writes.
+   */
+  private async fenced<T>(versionId: string, token: string, fn: (client: PoolClient) => Promise<T>): Promise<T> {
+    return this.db.tx(async (client) => {
+      const { rowCount } = await client.query(
+        `SELECT 1 FROM document_versions WHERE id = $1 AND run_token = $2 FOR SHARE`,
+        [versionId, token],
+      );
+      if (!rowCount) throw new LostClaimError(versionId);
+      return fn(client);
+    });
   }
 
   /** A retry starts from nothing: whatever a crashed attempt inserted is removed first. */
-  async clearChunks(kbId: string, versionId: string): Promise<void> {
-    await this.db.query(`DELETE FROM chunks WHERE kb_id = $1 AND version_id = $2`, [kbId, versionId]);
+  async clearChunks(kbId: string, versionId: string, token: string): Promise<void> {
+    await this.fenced(versionId, token, (c) => c.query(`DELETE FROM chunks WHERE kb_id = $1 AND version_id = $2`, [kbId, versionId]));
   }
 
   async insertChunks(
     kbId: string,
     documentId: string,
     versionId: string,
+    token: string,
     embedderId: string,
     chunks: Chunk[],
     vectors: number[][],
   ): Promise<void> {
-    await this.db.query(
+    await this.fenced(versionId, token, (c) => c.query(
       `INSERT INTO chunks (kb_id, document_id, version_id, ordinal, text, heading_path, page, metadata, embedder, embedding)
        SELECT $1, $2, $3, u.ordinal, u.text,
               ARRAY(SELECT jsonb_array_elements_text(u.heading_path)), u.page, u.metadata, $4, u.embedding::vector
@@ -99,7 +143,7 @@ export class IngestRepository {
         chunks.map((c) => JSON.stringify(c.metadata)),
         vectors.map(toPgVector),
       ],
-    );
+    ));
   }
 
   /**
@@ -109,9 +153,10 @@ export class IngestRepository {
    */
   async activate(
     v: VersionToIngest,
+    token: string,
     result: { markdown: string; title: string; chunkCount: number; timings: Record<string, number> },
   ): Promise<ActivateOutcome> {
-    return this.db.tx(async (client) => {
+    return this.fenced(v.versionId, token, async (client) => {
       const doc = await client.query<{ current_version_id: string | null; deleted: boolean; current_seq: number | null }>(
         `SELECT d.current_version_id, d.deleted_at IS NOT NULL AS deleted, cv.seq AS current_seq
            FROM documents d LEFT JOIN document_versions cv ON cv.id = d.current_version_id
@@ -152,13 +197,14 @@ export class IngestRepository {
   }
 
   /** The final failure, with a reason an admin can act on. The current version keeps serving. */
-  async fail(kbId: string, versionId: string, reason: string): Promise<void> {
-    await this.clearChunks(kbId, versionId);
-    await this.db.query(
-      `UPDATE document_versions SET status = 'failed', error = $2, updated_at = now()
-        WHERE id = $1 AND status NOT IN ('ready', 'superseded')`,
-      [versionId, reason.slice(0, 2000)],
-    );
+  async fail(kbId: string, versionId: string, token: string, reason: string): Promise<void> {
+    await this.fenced(versionId, token, async (c) => {
+      await c.query(`DELETE FROM chunks WHERE kb_id = $1 AND version_id = $2`, [kbId, versionId]);
+      await c.query(`UPDATE document_versions SET status = 'failed', error = $2, updated_at = now() WHERE id = $1`, [
+        versionId,
+        reason.slice(0, 2000),
+      ]);
+    });
   }
 
   /** Versions a crashed API or lost Redis write may have left without a job. */
