@@ -24,7 +24,10 @@ export interface Running {
   stop(): Promise<void>;
 }
 
-export async function openDatabase(config: FennelConfig, log: Logger): Promise<{ db: Database; embedded?: EmbeddedPostgres }> {
+export async function openDatabase(
+  config: FennelConfig,
+  log: Logger,
+): Promise<{ db: Database; embedded?: EmbeddedPostgres }> {
   if (config.databaseUrl) {
     return { db: new Database({ connectionString: config.databaseUrl, maxConnections: config.databasePoolSize }) };
   }
@@ -34,7 +37,12 @@ export async function openDatabase(config: FennelConfig, log: Logger): Promise<{
   return { db: new Database({ connectionString: embedded.url, maxConnections: 1 }), embedded };
 }
 
-export async function createApi(config: FennelConfig, db: Database, adminToken: string, log: Logger): Promise<NestExpressApplication> {
+export async function createApi(
+  config: FennelConfig,
+  db: Database,
+  adminToken: string,
+  log: Logger,
+): Promise<NestExpressApplication> {
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot({ config, db, adminToken, log }), {
     logger: new PinoNestLogger(log),
     bodyParser: false,
@@ -48,7 +56,9 @@ export async function createApi(config: FennelConfig, db: Database, adminToken: 
     .setVersion('1')
     .addBearerAuth()
     .build();
-  SwaggerModule.setup('api/docs', app, () => SwaggerModule.createDocument(app, doc), { jsonDocumentUrl: 'api/docs/openapi.json' });
+  SwaggerModule.setup('api/docs', app, () => SwaggerModule.createDocument(app, doc), {
+    jsonDocumentUrl: 'api/docs/openapi.json',
+  });
   return app;
 }
 
@@ -60,7 +70,8 @@ export async function start(
   const { db, embedded } = await openDatabase(config, log);
   const closers: (() => Promise<void>)[] = [async () => db.close(), ...(embedded ? [() => embedded.stop()] : [])];
   const stop = async () => {
-    for (const c of closers.splice(0)) await c().catch((err: Error) => log.warn({ err: err.message }, 'shutdown step failed'));
+    for (const c of closers.splice(0))
+      await c().catch((err: Error) => log.warn({ err: err.message }, 'shutdown step failed'));
   };
   try {
     if (config.migrateOnBoot || embedded) {

@@ -82,7 +82,10 @@ export async function startWorkers(config: FennelConfig, db: Database, log: Logg
     if (pending.length) log.debug({ count: pending.length }, 'sweep: unfinished versions have jobs');
   };
   await sweep();
-  const timer = setInterval(() => sweep().catch((err: Error) => log.warn({ err: err.message }, 'sweep failed')), 60_000);
+  const timer = setInterval(
+    () => sweep().catch((err: Error) => log.warn({ err: err.message }, 'sweep failed')),
+    60_000,
+  );
   timer.unref();
 
   return {

@@ -7,7 +7,10 @@ import { ConfigError, type FennelConfig } from '../config/config';
 
 export const ADMIN_TOKEN_FILE = 'admin-token';
 
-export async function resolveAdminToken(config: FennelConfig, embedded: boolean): Promise<{ token: string; generated: boolean; file?: string }> {
+export async function resolveAdminToken(
+  config: FennelConfig,
+  embedded: boolean,
+): Promise<{ token: string; generated: boolean; file?: string }> {
   if (config.adminToken) return { token: config.adminToken, generated: false };
   if (!embedded) {
     throw new ConfigError([

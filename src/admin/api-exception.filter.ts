@@ -34,7 +34,9 @@ export class ApiExceptionFilter implements ExceptionFilter {
   catch(err: unknown, host: ArgumentsHost): void {
     const res = host.switchToHttp().getResponse<Response>();
     if (err instanceof AppError) {
-      res.status(STATUS[err.code]).json({ code: err.code, message: err.message, ...(err.details ? { details: err.details } : {}) });
+      res
+        .status(STATUS[err.code])
+        .json({ code: err.code, message: err.message, ...(err.details ? { details: err.details } : {}) });
       return;
     }
     if (err instanceof HttpException) {
@@ -43,7 +45,9 @@ export class ApiExceptionFilter implements ExceptionFilter {
       let message = typeof body === 'string' ? body : ((body as { message?: unknown }).message ?? err.message);
       if (Array.isArray(message)) message = message.join('; ');
       if (status === 413) message = `The upload is larger than the limit (FENNEL_MAX_UPLOAD_BYTES).`;
-      res.status(status).json({ code: CODE_BY_STATUS[status] ?? (status >= 500 ? 'internal' : 'error'), message: String(message) });
+      res
+        .status(status)
+        .json({ code: CODE_BY_STATUS[status] ?? (status >= 500 ? 'internal' : 'error'), message: String(message) });
       return;
     }
     if (err instanceof SyntaxError && 'body' in err) {
@@ -51,6 +55,8 @@ export class ApiExceptionFilter implements ExceptionFilter {
       return;
     }
     this.log.error({ err }, 'unhandled error');
-    res.status(HttpStatus.INTERNAL_SERVER_ERROR).json({ code: 'internal', message: 'Internal error; see the server log.' });
+    res
+      .status(HttpStatus.INTERNAL_SERVER_ERROR)
+      .json({ code: 'internal', message: 'Internal error; see the server log.' });
   }
 }

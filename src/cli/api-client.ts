@@ -40,11 +40,16 @@ export class ApiClient {
     try {
       res = await fetch(`${this.baseUrl.replace(/\/$/, '')}${path}`, {
         method,
-        headers: { authorization: `Bearer ${this.token}`, ...(body && !isForm ? { 'content-type': 'application/json' } : {}) },
+        headers: {
+          authorization: `Bearer ${this.token}`,
+          ...(body && !isForm ? { 'content-type': 'application/json' } : {}),
+        },
         body: body === undefined ? undefined : isForm ? body : JSON.stringify(body),
       });
     } catch (err) {
-      throw new Error(`Cannot reach Fennel at ${this.baseUrl} (${(err as Error).message}). Is \`fennel start\` running?`);
+      throw new Error(
+        `Cannot reach Fennel at ${this.baseUrl} (${(err as Error).message}). Is \`fennel start\` running?`,
+      );
     }
     const text = await res.text();
     const json = text ? (JSON.parse(text) as unknown) : undefined;

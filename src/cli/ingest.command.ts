@@ -22,7 +22,15 @@ export async function ingestCommand(api: ApiClient, kb: string, paths: string[])
   if (!files.length) throw new Error('No files found in the given paths.');
   await api.ensureKb(kb);
   const tty = process.stderr.isTTY;
-  const bar = new SingleBar({ format: ' {bar} {percentage}% | {value}/{total} done | {file}', stream: process.stderr, noTTYOutput: !tty, notTTYSchedule: 2000 }, Presets.shades_classic);
+  const bar = new SingleBar(
+    {
+      format: ' {bar} {percentage}% | {value}/{total} done | {file}',
+      stream: process.stderr,
+      noTTYOutput: !tty,
+      notTTYSchedule: 2000,
+    },
+    Presets.shades_classic,
+  );
   const failures: string[] = [];
   const waiting = new Map<string, string>();
   bar.start(files.length, 0, { file: '' });

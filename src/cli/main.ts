@@ -1,7 +1,7 @@
 // `fennel` — one codebase, the role chosen by command.
 import { createServer } from 'node:http';
 import { Command } from 'commander';
-import { ConfigError, loadConfig, type FennelConfig } from '../config/config';
+import { ConfigError, loadConfig, loadDotEnv, type FennelConfig } from '../config/config';
 import { readAdminToken } from '../admin/admin-token';
 import { migrate } from '../database/migrator';
 import { createLogger } from '../observability/logger';
@@ -12,6 +12,7 @@ import { ingestCommand } from './ingest.command';
 
 function config(): FennelConfig {
   try {
+    loadDotEnv();
     return loadConfig();
   } catch (err) {
     if (err instanceof ConfigError) {
@@ -109,7 +110,9 @@ const remote = (cmd: Command) =>
 remote(
   program
     .command('ingest <kb> <paths...>')
-    .description('Upload files or folders to a knowledge base (created if missing) and wait until each is ready or failed'),
+    .description(
+      'Upload files or folders to a knowledge base (created if missing) and wait until each is ready or failed',
+    ),
 ).action(async (kb: string, paths: string[], opts: { url?: string; token?: string }) => {
   const api = await client(config(), opts);
   const failed = await ingestCommand(api, kb, paths);
@@ -125,7 +128,9 @@ remote(program.command('search <kb> <query>').description('Search a knowledge ba
     if (opts.json) return void process.stdout.write(JSON.stringify(result, null, 2) + '\n');
     result.hits.forEach((h, i) => {
       const where = [h.title, ...h.headingPath].join(' › ') + (h.page ? ` (p. ${h.page})` : '');
-      process.stdout.write(`${i + 1}. [${h.score.toFixed(3)}] ${where}\n   ${h.text.replace(/\s+/g, ' ').slice(0, 240)}\n`);
+      process.stdout.write(
+        `${i + 1}. [${h.score.toFixed(3)}] ${where}\n   ${h.text.replace(/\s+/g, ' ').slice(0, 240)}\n`,
+      );
     });
     if (!result.hits.length) process.stdout.write('No results.\n');
   });

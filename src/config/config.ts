@@ -19,9 +19,7 @@ const postgresUrl = z
   .string()
   .refine((v) => /^postgres(ql)?:\/\//.test(v), 'must start with postgres:// or postgresql://');
 
-const redisUrl = z
-  .string()
-  .refine((v) => /^rediss?:\/\//.test(v), 'must start with redis:// or rediss://');
+const redisUrl = z.string().refine((v) => /^rediss?:\/\//.test(v), 'must start with redis:// or rediss://');
 
 const schema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
@@ -32,10 +30,7 @@ const schema = z.object({
   FENNEL_QUEUE_PREFIX: z.string().min(1).default('fennel'),
   FENNEL_DATA_DIR: z.string().min(1).default('./data'),
   FENNEL_EMBEDDED_PG_PORT: z.coerce.number().int().min(0).max(65535).default(54329),
-  FENNEL_ADMIN_TOKEN: z
-    .string()
-    .min(16, 'must be at least 16 characters so it cannot be guessed')
-    .optional(),
+  FENNEL_ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters so it cannot be guessed').optional(),
   FENNEL_MAX_UPLOAD_BYTES: bytes.default(50 * 1024 * 1024),
   FENNEL_INGEST_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
   FENNEL_JOB_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(3),
@@ -45,6 +40,9 @@ const schema = z.object({
   FENNEL_MIGRATE_ON_BOOT: bool.default(true),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
+
+/** Every variable Fennel reads; .env.example must document each (a unit test checks). */
+export const CONFIG_VARIABLES = Object.keys(schema.shape);
 
 export type FennelConfig = Readonly<{
   port: number;
@@ -114,3 +112,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): FennelConfig {
 }
 
 export const CONFIG = Symbol('FennelConfig');
+
+/** Loads ./.env into process.env when present (real environment variables win). */
+export function loadDotEnv(path = '.env'): void {
+  try {
+    process.loadEnvFile(path);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+  }
+}

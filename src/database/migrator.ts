@@ -31,9 +31,7 @@ export class MigrationError extends Error {
 }
 
 async function assertVectorAvailable(db: Database): Promise<void> {
-  const { rows } = await db.query<{ name: string }>(
-    `SELECT name FROM pg_available_extensions WHERE name = 'vector'`,
-  );
+  const { rows } = await db.query<{ name: string }>(`SELECT name FROM pg_available_extensions WHERE name = 'vector'`);
   if (rows.length === 0) {
     throw new MigrationError(
       'The Postgres server has no "vector" extension (pgvector). Install pgvector on the server ' +
@@ -60,9 +58,7 @@ export async function migrate(db: Database, migrations?: Migration[]): Promise<s
       for (const [name, checksum] of applied) {
         const file = all.find((m) => m.name === name);
         if (file && file.checksum !== checksum) {
-          throw new MigrationError(
-            `Migration ${name} was edited after it was applied; add a new migration instead.`,
-          );
+          throw new MigrationError(`Migration ${name} was edited after it was applied; add a new migration instead.`);
         }
       }
       const done: string[] = [];
@@ -71,10 +67,7 @@ export async function migrate(db: Database, migrations?: Migration[]): Promise<s
         await client.query('BEGIN');
         try {
           await client.query(m.sql);
-          await client.query('INSERT INTO schema_migrations (name, checksum) VALUES ($1, $2)', [
-            m.name,
-            m.checksum,
-          ]);
+          await client.query('INSERT INTO schema_migrations (name, checksum) VALUES ($1, $2)', [m.name, m.checksum]);
           await client.query('COMMIT');
         } catch (err) {
           await client.query('ROLLBACK');
@@ -92,9 +85,7 @@ export async function migrate(db: Database, migrations?: Migration[]): Promise<s
 /** Names of migrations on disk that the database has not applied. */
 export async function pendingMigrations(db: Database, migrations?: Migration[]): Promise<string[]> {
   const all = migrations ?? (await readMigrations());
-  const { rows } = await db.query<{ exists: boolean }>(
-    `SELECT to_regclass('schema_migrations') IS NOT NULL AS exists`,
-  );
+  const { rows } = await db.query<{ exists: boolean }>(`SELECT to_regclass('schema_migrations') IS NOT NULL AS exists`);
   if (!rows[0]?.exists) return all.map((m) => m.name);
   const applied = await db.query<{ name: string }>('SELECT name FROM schema_migrations');
   const names = new Set(applied.rows.map((r) => r.name));

@@ -36,7 +36,8 @@ const multipartBody = {
 function filesFrom(files: Express.Multer.File[] | undefined): UploadedFile[] {
   const all = files ?? [];
   const stray = all.filter((f) => f.fieldname !== 'file').map((f) => f.fieldname);
-  if (stray.length) throw new AppError('bad_request', `Unexpected multipart field(s): ${stray.join(', ')}; use "file".`);
+  if (stray.length)
+    throw new AppError('bad_request', `Unexpected multipart field(s): ${stray.join(', ')}; use "file".`);
   return all;
 }
 
@@ -60,7 +61,11 @@ export class DocumentsController {
   @ApiConsumes('multipart/form-data')
   @ApiBody(multipartBody)
   @UseInterceptors(AnyFilesInterceptor())
-  async replace(@Param('kb') kb: string, @Param('doc') doc: string, @UploadedFiles() files: Express.Multer.File[] | undefined) {
+  async replace(
+    @Param('kb') kb: string,
+    @Param('doc') doc: string,
+    @UploadedFiles() files: Express.Multer.File[] | undefined,
+  ) {
     const all = filesFrom(files);
     if (all.length !== 1) throw new AppError('bad_request', 'Attach exactly one file in a "file" field.');
     return this.docs.replace(kb, doc, all[0]!);

@@ -146,10 +146,13 @@ export class DocumentsRepository {
       if (existing.rows[0]) return { id: existing.rows[0].id, created: false };
       const newId = randomUUID();
       await this.storeBlob(client, c.sha256, c.bytes);
-      await client.query(
-        `INSERT INTO documents (id, kb_id, source, source_ref, title) VALUES ($1, $2, $3, $4, $5)`,
-        [newId, kbId, c.source, c.sourceRef, c.title],
-      );
+      await client.query(`INSERT INTO documents (id, kb_id, source, source_ref, title) VALUES ($1, $2, $3, $4, $5)`, [
+        newId,
+        kbId,
+        c.source,
+        c.sourceRef,
+        c.title,
+      ]);
       await this.insertVersion(client, kbId, newId, 1, c);
       return { id: newId, created: true };
     });
@@ -160,7 +163,11 @@ export class DocumentsRepository {
    * Adds a version unless the newest one already has these bytes. The document row is
    * locked so concurrent replacements get distinct sequence numbers.
    */
-  async addVersion(kbId: string, documentId: string, c: NewContent): Promise<{ created: boolean; versionId: string } | null> {
+  async addVersion(
+    kbId: string,
+    documentId: string,
+    c: NewContent,
+  ): Promise<{ created: boolean; versionId: string } | null> {
     return this.db.tx(async (client) => {
       const doc = await client.query<{ id: string }>(
         `SELECT id FROM documents WHERE kb_id = $1 AND id = $2 AND deleted_at IS NULL FOR UPDATE`,

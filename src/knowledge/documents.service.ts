@@ -6,7 +6,12 @@ import { AppError, notFound } from '../admin/errors';
 import { IngestProducer } from '../queue/ingest.producer';
 import { detectFormat } from '../../workers/parsers/detect-format';
 import { SUPPORTED_FORMATS } from '../../workers/parsers/parser-registry';
-import { DocumentsRepository, type DocumentRecord, type DocumentVersion, type VersionStatus } from './documents.repository';
+import {
+  DocumentsRepository,
+  type DocumentRecord,
+  type DocumentVersion,
+  type VersionStatus,
+} from './documents.repository';
 import { KbsService } from './kbs.service';
 
 export interface UploadedFile {
@@ -45,7 +50,10 @@ export class DocumentsService {
       throw new AppError('unsupported_media_type', `"${filename}" is ${detected.reason}.`);
     }
     if (!SUPPORTED_FORMATS.includes(detected.format)) {
-      throw new AppError('unsupported_media_type', `"${filename}" is ${detected.format.toUpperCase()}, which Fennel cannot parse yet.`);
+      throw new AppError(
+        'unsupported_media_type',
+        `"${filename}" is ${detected.format.toUpperCase()}, which Fennel cannot parse yet.`,
+      );
     }
     return {
       filename,
@@ -84,7 +92,13 @@ export class DocumentsService {
     if (!added) throw notFound('Document', documentId);
     if (added.created) await this.ingest.enqueue({ kbId: kb.id, documentId, versionId: added.versionId });
     const doc = await this.get(kbRef, documentId);
-    return { documentId, versionId: added.versionId, filename: c.filename, status: doc.latest.status, created: added.created };
+    return {
+      documentId,
+      versionId: added.versionId,
+      filename: c.filename,
+      status: doc.latest.status,
+      created: added.created,
+    };
   }
 
   async get(kbRef: string, documentId: string): Promise<DocumentRecord> {
@@ -94,7 +108,10 @@ export class DocumentsService {
     return doc;
   }
 
-  async list(kbRef: string, opts: { limit: number; offset: number; status?: VersionStatus }): Promise<DocumentRecord[]> {
+  async list(
+    kbRef: string,
+    opts: { limit: number; offset: number; status?: VersionStatus },
+  ): Promise<DocumentRecord[]> {
     const kb = await this.kbs.get(kbRef);
     return this.docs.list(kb.id, opts);
   }
@@ -108,7 +125,10 @@ export class DocumentsService {
     const doc = await this.get(kbRef, documentId);
     const md = await this.docs.currentMarkdown(doc.kbId, doc.id);
     if (md === null) {
-      throw new AppError('conflict', `Document "${documentId}" has no ready version yet (status: ${doc.latest.status}).`);
+      throw new AppError(
+        'conflict',
+        `Document "${documentId}" has no ready version yet (status: ${doc.latest.status}).`,
+      );
     }
     return md;
   }
@@ -127,6 +147,10 @@ export function sanitizeFilename(name: string): string {
   let n = name;
   const asUtf8 = Buffer.from(n, 'latin1').toString('utf8');
   if (!asUtf8.includes('\ufffd') && /[\u0080-\u00ff]/.test(n)) n = asUtf8;
-  n = n.replace(/^.*[\\/]/, '').replace(/[\u0000-\u001f\u007f]/g, '').trim();
+  // eslint-disable-next-line no-control-regex -- stripping control characters is the point
+  n = n
+    .replace(/^.*[\\/]/, '')
+    .replace(/[\u0000-\u001f\u007f]/g, '')
+    .trim();
   return n.slice(0, 255) || 'untitled';
 }

@@ -9,7 +9,10 @@ const createSchema = z
   .object({
     slug: z
       .string()
-      .regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, 'lowercase letters, digits, "-" and "_", at most 63, starting with a letter or digit'),
+      .regex(
+        /^[a-z0-9][a-z0-9_-]{0,62}$/,
+        'lowercase letters, digits, "-" and "_", at most 63, starting with a letter or digit',
+      ),
     name: z.string().trim().min(1).max(200),
     settings: kbSettingsSchema.optional(),
   })

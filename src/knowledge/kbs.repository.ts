@@ -58,7 +58,10 @@ export class KbsRepository {
     return rows.map(toKb);
   }
 
-  async update(kbId: string, patch: { name?: string; settings?: Record<string, unknown> }): Promise<KnowledgeBase | null> {
+  async update(
+    kbId: string,
+    patch: { name?: string; settings?: Record<string, unknown> },
+  ): Promise<KnowledgeBase | null> {
     const { rows } = await this.db.query<KbRow>(
       `UPDATE knowledge_bases
           SET name = COALESCE($2, name),

@@ -16,7 +16,9 @@ async function check(fn: () => Promise<Partial<Check> | void>, timeoutMs = 2000)
   try {
     const extra = await Promise.race([
       fn(),
-      new Promise<never>((_, rej) => setTimeout(() => rej(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs).unref()),
+      new Promise<never>((_, rej) =>
+        setTimeout(() => rej(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs).unref(),
+      ),
     ]);
     return { ok: true, ...(extra ?? {}) };
   } catch (err) {
@@ -61,7 +63,14 @@ export class HealthController {
   @Header('Content-Type', registry.contentType)
   async metrics() {
     try {
-      const counts = await this.ingest.queue.getJobCounts('waiting', 'active', 'delayed', 'failed', 'completed', 'prioritized');
+      const counts = await this.ingest.queue.getJobCounts(
+        'waiting',
+        'active',
+        'delayed',
+        'failed',
+        'completed',
+        'prioritized',
+      );
       for (const [state, n] of Object.entries(counts)) queueDepth.set({ queue: QUEUES.ingest, state }, n);
     } catch {
       // Redis down: report the rest; /readyz says why.

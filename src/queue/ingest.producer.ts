@@ -27,7 +27,10 @@ export class IngestProducer implements OnModuleDestroy {
     try {
       await this.queue.add('ingest', job, ingestJobOptions(this.settings, job));
     } catch (err) {
-      this.log.warn({ err: (err as Error).message, versionId: job.versionId }, 'could not queue ingest job; the sweep will');
+      this.log.warn(
+        { err: (err as Error).message, versionId: job.versionId },
+        'could not queue ingest job; the sweep will',
+      );
     }
   }
 

@@ -35,7 +35,13 @@ export class SearchRepository {
    * One statement, one snapshot: the join on current_version_id means a search sees either
    * the old version's chunks or the new one's, never both and never neither.
    */
-  async vectorSearch(kbId: string, embedderId: string, dimension: number, query: number[], topK: number): Promise<ChunkHit[]> {
+  async vectorSearch(
+    kbId: string,
+    embedderId: string,
+    dimension: number,
+    query: number[],
+    topK: number,
+  ): Promise<ChunkHit[]> {
     if (!Number.isInteger(dimension) || dimension <= 0) throw new Error(`bad embedding dimension ${dimension}`);
     const cast = `vector(${dimension})`;
     const { rows } = await this.db.query<HitRow>(

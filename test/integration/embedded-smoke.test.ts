@@ -73,7 +73,11 @@ describe('embedded mode', () => {
     });
     expect(kb.status).toBe(201);
     const form = new FormData();
-    form.append('file', new Blob(['# Printers\n\nThe third-floor printer is named Gutenberg; its queue is PRN-3.\n']), 'printers.md');
+    form.append(
+      'file',
+      new Blob(['# Printers\n\nThe third-floor printer is named Gutenberg; its queue is PRN-3.\n']),
+      'printers.md',
+    );
     const up = await fetch(`${url}/api/v1/kbs/laptop/documents`, { method: 'POST', headers: auth, body: form });
     expect(up.status).toBe(202);
     const { items } = (await up.json()) as { items: { documentId: string }[] };

@@ -20,7 +20,8 @@ const search = async (query: string, topK = 10) => {
 
 describe('upload → ready → search', () => {
   it('finds an uploaded Markdown document and serves its parsed Markdown', async () => {
-    const md = '# Travel policy\n\nBook flights through the portal at least 14 days ahead.\n\n## Hotels\n\nHotel budget is 180 EUR per night in Munich.\n';
+    const md =
+      '# Travel policy\n\nBook flights through the portal at least 14 days ahead.\n\n## Hotels\n\nHotel budget is 180 EUR per night in Munich.\n';
     const up = await f.upload('handbook', [{ name: 'travel.md', content: md }]);
     expect(up.status).toBe(202);
     const [item] = up.body.items;
@@ -30,7 +31,11 @@ describe('upload → ready → search', () => {
     expect(doc.title).toBe('Travel policy');
 
     const hits = await search('hotel budget per night');
-    expect(hits[0]).toMatchObject({ documentId: item.documentId, title: 'Travel policy', headingPath: ['Travel policy', 'Hotels'] });
+    expect(hits[0]).toMatchObject({
+      documentId: item.documentId,
+      title: 'Travel policy',
+      headingPath: ['Travel policy', 'Hotels'],
+    });
     expect(hits[0]!.text).toContain('180 EUR');
 
     const markdown = await f.api('GET', `/api/v1/kbs/handbook/documents/${item.documentId}/markdown`);
@@ -46,7 +51,8 @@ describe('upload → ready → search', () => {
     ]);
     expect(up.status).toBe(202);
     expect(up.body.items).toHaveLength(2);
-    for (const it of up.body.items) expect((await f.waitFor('handbook', it.documentId, ['ready', 'failed'])).latest.status).toBe('ready');
+    for (const it of up.body.items)
+      expect((await f.waitFor('handbook', it.documentId, ['ready', 'failed'])).latest.status).toBe('ready');
     const zh = await search('访客网络密码');
     expect(zh[0]!.documentId).toBe(up.body.items[0].documentId);
     const en = await search('where do visitors park');
@@ -126,7 +132,9 @@ describe('delete and identical re-upload', () => {
 
 describe('a version that fails to parse', () => {
   it('is failed with the reason while the previous version keeps answering', async () => {
-    const up = await f.upload('handbook', [{ name: 'onboarding.md', content: '# Onboarding\n\nNew hires get a laptop on day one from IT desk KILO.\n' }]);
+    const up = await f.upload('handbook', [
+      { name: 'onboarding.md', content: '# Onboarding\n\nNew hires get a laptop on day one from IT desk KILO.\n' },
+    ]);
     const docId = up.body.items[0].documentId;
     await f.waitFor('handbook', docId, ['ready']);
 
@@ -147,7 +155,11 @@ describe('a version that fails to parse', () => {
 
 describe('errors', () => {
   it('rejects requests without a valid token with 401 and a JSON error', async () => {
-    for (const headers of [{}, { authorization: 'Bearer wrong-token-123456' }, { authorization: 'Basic abc' }]) {
+    for (const headers of <Record<string, string>[]>[
+      {},
+      { authorization: 'Bearer wrong-token-123456' },
+      { authorization: 'Basic abc' },
+    ]) {
       const res = await fetch(`${f.url}/api/v1/kbs`, { headers });
       expect(res.status).toBe(401);
       expect(await res.json()).toMatchObject({ code: 'unauthorized' });
@@ -181,7 +193,10 @@ describe('knowledge bases', () => {
     expect(created.status).toBe(201);
     const byId = await f.api('GET', `/api/v1/kbs/${created.body.id}`);
     expect(byId.body.slug).toBe('scratch');
-    const patched = await f.api('PATCH', '/api/v1/kbs/scratch', { name: 'Scratch 2', settings: { chunking: { maxTokens: 200 } } });
+    const patched = await f.api('PATCH', '/api/v1/kbs/scratch', {
+      name: 'Scratch 2',
+      settings: { chunking: { maxTokens: 200 } },
+    });
     expect(patched.body).toMatchObject({ name: 'Scratch 2', settings: { chunking: { maxTokens: 200 } } });
     const up = await f.upload('scratch', [{ name: 'a.md', content: '# A\n\nScratch content about zebras.\n' }]);
     await f.waitFor('scratch', up.body.items[0].documentId, ['ready']);
@@ -198,7 +213,10 @@ describe('health, readiness, metrics, docs', () => {
   it('reports readiness and Prometheus metrics without a token', async () => {
     const ready = await fetch(`${f.url}/readyz`);
     expect(ready.status).toBe(200);
-    expect(await ready.json()).toMatchObject({ status: 'ready', checks: { postgres: { ok: true }, redis: { ok: true }, migrations: { ok: true } } });
+    expect(await ready.json()).toMatchObject({
+      status: 'ready',
+      checks: { postgres: { ok: true }, redis: { ok: true }, migrations: { ok: true } },
+    });
     const metrics = await (await fetch(`${f.url}/metrics`)).text();
     expect(metrics).toMatch(/fennel_http_request_duration_seconds_bucket\{[^}]*route="\/api\/v1\/kbs\/:kb\/search"/);
     expect(metrics).toMatch(/fennel_queue_jobs\{queue="ingest",state="completed"\} [1-9]/);

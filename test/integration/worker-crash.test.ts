@@ -23,10 +23,12 @@ function startWorker(): ChildProcess {
 }
 
 // Many sections so ingest takes long enough to be caught mid-way.
-const bigDoc = Array.from(
-  { length: 6000 },
-  (_, i) => `## Section ${i}\n\nPolicy clause ${i}: the retention period for record class R${i} is ${i % 97} months, reviewed by team T${i % 13}.\n`,
-).join('\n') + '\n## Appendix\n\nThe archive vault combination is kept by the records officer Quentin Moreau.\n';
+const bigDoc =
+  Array.from(
+    { length: 6000 },
+    (_, i) =>
+      `## Section ${i}\n\nPolicy clause ${i}: the retention period for record class R${i} is ${i % 97} months, reviewed by team T${i % 13}.\n`,
+  ).join('\n') + '\n## Appendix\n\nThe archive vault combination is kept by the records officer Quentin Moreau.\n';
 
 beforeAll(async () => {
   f = await startFennel('crash', { workers: false });
@@ -39,7 +41,9 @@ afterAll(async () => {
 
 describe('worker killed mid-ingest', () => {
   it('retries on another worker and leaves exactly one set of chunks', async () => {
-    const expected = chunkDocument(await new MarkdownParser().parse({ bytes: Buffer.from(bigDoc), filename: 'records.md' })).length;
+    const expected = chunkDocument(
+      await new MarkdownParser().parse({ bytes: Buffer.from(bigDoc), filename: 'records.md' }),
+    ).length;
     const up = await f.upload('records', [{ name: 'records.md', content: bigDoc }]);
     const { documentId, versionId } = up.body.items[0];
 
@@ -51,7 +55,9 @@ describe('worker killed mid-ingest', () => {
       const deadline = Date.now() + 60_000;
       let partial = 0;
       while (Date.now() < deadline) {
-        const { rows } = await pg.query<{ n: string }>('SELECT count(*) AS n FROM chunks WHERE version_id = $1', [versionId]);
+        const { rows } = await pg.query<{ n: string }>('SELECT count(*) AS n FROM chunks WHERE version_id = $1', [
+          versionId,
+        ]);
         partial = Number(rows[0]!.n);
         if (partial > 0) break;
         await new Promise((r) => setTimeout(r, 20));
@@ -76,7 +82,10 @@ describe('worker killed mid-ingest', () => {
     } finally {
       await pg.end();
     }
-    const hits = await f.api('POST', '/api/v1/kbs/records/search', { query: 'who keeps the archive vault combination', topK: 5 });
+    const hits = await f.api('POST', '/api/v1/kbs/records/search', {
+      query: 'who keeps the archive vault combination',
+      topK: 5,
+    });
     expect(hits.body.hits[0].text).toContain('Quentin Moreau');
   });
 });

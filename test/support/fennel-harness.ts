@@ -13,13 +13,25 @@ export interface Harness {
   config: FennelConfig;
   running: Running;
   env: Record<string, string>;
-  api: (method: string, path: string, body?: unknown, headers?: Record<string, string>) => Promise<{ status: number; body: any; text: string }>;
-  upload: (kb: string, files: { name: string; content: string | Buffer }[], docId?: string) => Promise<{ status: number; body: any }>;
+  api: (
+    method: string,
+    path: string,
+    body?: unknown,
+    headers?: Record<string, string>,
+  ) => Promise<{ status: number; body: any; text: string }>;
+  upload: (
+    kb: string,
+    files: { name: string; content: string | Buffer }[],
+    docId?: string,
+  ) => Promise<{ status: number; body: any }>;
   waitFor: (kb: string, docId: string, statuses: string[], timeoutMs?: number) => Promise<any>;
   stop: () => Promise<void>;
 }
 
-export async function startFennel(label: string, opts: { workers?: boolean; env?: Record<string, string> } = {}): Promise<Harness> {
+export async function startFennel(
+  label: string,
+  opts: { workers?: boolean; env?: Record<string, string> } = {},
+): Promise<Harness> {
   const db = await createTestDatabase(label);
   const token = `test_${randomBytes(16).toString('hex')}`;
   const env: Record<string, string> = {
@@ -60,7 +72,8 @@ export async function startFennel(label: string, opts: { workers?: boolean; env?
 
   const upload: Harness['upload'] = async (kb, files, docId) => {
     const form = new FormData();
-    for (const f of files) form.append('file', new Blob([f.content]), f.name);
+    for (const f of files)
+      form.append('file', new Blob([typeof f.content === 'string' ? f.content : new Uint8Array(f.content)]), f.name);
     return api(docId ? 'PUT' : 'POST', `/api/v1/kbs/${kb}/documents${docId ? `/${docId}` : ''}`, form);
   };
 
@@ -69,7 +82,8 @@ export async function startFennel(label: string, opts: { workers?: boolean; env?
     for (;;) {
       const { body } = await api('GET', `/api/v1/kbs/${kb}/documents/${docId}`);
       if (statuses.includes(body?.latest?.status)) return body;
-      if (Date.now() > deadline) throw new Error(`document ${docId} still ${body?.latest?.status} after ${timeoutMs} ms`);
+      if (Date.now() > deadline)
+        throw new Error(`document ${docId} still ${body?.latest?.status} after ${timeoutMs} ms`);
       await new Promise((r) => setTimeout(r, 100));
     }
   };

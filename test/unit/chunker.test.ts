@@ -15,7 +15,12 @@ describe('countTokens', () => {
 
 describe('splitSentences', () => {
   it('splits Chinese and English sentences and keeps terminators', () => {
-    expect(splitSentences('第一句。第二句！Third one. Fourth?')).toEqual(['第一句。', '第二句！', 'Third one.', 'Fourth?']);
+    expect(splitSentences('第一句。第二句！Third one. Fourth?')).toEqual([
+      '第一句。',
+      '第二句！',
+      'Third one.',
+      'Fourth?',
+    ]);
   });
 });
 

@@ -41,3 +41,16 @@ describe('loadConfig', () => {
     expect(problems).toMatch(/REDIS_URL="http:\/\/r": must start with redis:\/\//);
   });
 });
+
+describe('.env.example', () => {
+  it('documents every variable the schema reads, and its values are valid', async () => {
+    const { readFile } = await import('node:fs/promises');
+    const { join } = await import('node:path');
+    const { PROJECT_ROOT } = await import('../../src/config/paths');
+    const { CONFIG_VARIABLES } = await import('../../src/config/config');
+    const text = await readFile(join(PROJECT_ROOT, '.env.example'), 'utf8');
+    const env = Object.fromEntries([...text.matchAll(/^([A-Z_]+)=(.*)$/gm)].map((m) => [m[1]!, m[2]!]));
+    expect(Object.keys(env).sort()).toEqual([...CONFIG_VARIABLES].sort());
+    expect(() => loadConfig(env)).not.toThrow();
+  });
+});

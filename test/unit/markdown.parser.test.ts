@@ -22,7 +22,9 @@ describe('MarkdownParser', () => {
     expect(table.kind === 'table' && [table.header, table.rows]).toEqual([['a', 'b'], [['1', '2']]]);
     const code = doc.blocks[5]!;
     expect(code.kind === 'code' && code.text).toBe('const x = 1;\n\nconst y = 2;');
-    expect(doc.blocks[1]!.kind === 'paragraph' && doc.blocks[1]!.text).toBe('Intro with `code` and a [link](http://x).');
+    expect(doc.blocks[1]!.kind === 'paragraph' && doc.blocks[1]!.text).toBe(
+      'Intro with `code` and a [link](http://x).',
+    );
   });
 
   it('reads YAML front matter as metadata and uses its title', async () => {
@@ -39,7 +41,10 @@ describe('MarkdownParser', () => {
 
   it('decodes GBK Chinese text', async () => {
     const iconv = await import('iconv-lite');
-    const bytes = iconv.default.encode('# 第一章 安装\n\n请先安装依赖，然后运行服务。这里是一段较长的中文说明文字，用于检测编码。\n', 'gbk');
+    const bytes = iconv.default.encode(
+      '# 第一章 安装\n\n请先安装依赖，然后运行服务。这里是一段较长的中文说明文字，用于检测编码。\n',
+      'gbk',
+    );
     const doc = await new MarkdownParser().parse({ bytes, filename: 'zh.md' });
     expect(doc.title).toBe('第一章 安装');
     expect(doc.blocks[1]!.kind === 'paragraph' && doc.blocks[1]!.text).toContain('请先安装依赖');

@@ -60,8 +60,14 @@ describe('TextParser', () => {
 describe('detectFormat', () => {
   it('types by content, not by extension', () => {
     expect(detectFormat(Buffer.from('%PDF-1.7\n...'), 'report.txt')).toMatchObject({ ok: true, format: 'pdf' });
-    expect(detectFormat(Buffer.from('<!DOCTYPE html><html><body>x</body></html>'), 'page.txt')).toMatchObject({ ok: true, format: 'txt' });
-    expect(detectFormat(Buffer.from('<!DOCTYPE html><html><body>x</body></html>'), 'page.bin')).toMatchObject({ ok: true, format: 'html' });
+    expect(detectFormat(Buffer.from('<!DOCTYPE html><html><body>x</body></html>'), 'page.txt')).toMatchObject({
+      ok: true,
+      format: 'txt',
+    });
+    expect(detectFormat(Buffer.from('<!DOCTYPE html><html><body>x</body></html>'), 'page.bin')).toMatchObject({
+      ok: true,
+      format: 'html',
+    });
     expect(detectFormat(Buffer.from('# Title'), 'notes.md')).toMatchObject({ ok: true, format: 'markdown' });
     expect(detectFormat(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0, 0, 0, 0]), 'x.md')).toMatchObject({ ok: false });
     expect(detectFormat(Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1]), 'x.docx')).toMatchObject({ ok: false });

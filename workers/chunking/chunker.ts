@@ -82,7 +82,9 @@ function unitsOf(block: Block, max: number): Unit[] {
     }
     default: {
       if (tokens <= max) return [{ text: whole, tokens, prov: block.prov, prose: true }];
-      return splitSentences(whole).flatMap((s) => (countTokens(s) > max ? hardSplit(s, max) : [s]).map((p) => unit(p, true)));
+      return splitSentences(whole).flatMap((s) =>
+        (countTokens(s) > max ? hardSplit(s, max) : [s]).map((p) => unit(p, true)),
+      );
     }
   }
 }

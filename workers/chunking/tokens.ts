@@ -2,7 +2,8 @@
 // common tokenizers, an English word about 1.3, punctuation one each.
 const CJK = /[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af]/g;
 const WORD = /[A-Za-z0-9\u00c0-\u024f\u0400-\u04ff]+/g;
-const PUNCT = /[^\sA-Za-z0-9\u00c0-\u024f\u0400-\u04ff\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af]/g;
+const PUNCT =
+  /[^\sA-Za-z0-9\u00c0-\u024f\u0400-\u04ff\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af]/g;
 
 export function countTokens(text: string): number {
   const cjk = text.match(CJK)?.length ?? 0;

@@ -36,7 +36,8 @@ export class IngestHandler {
     // The KB or document was deleted with cascade, or the version finished before a crash.
     if (!v) return { versionId, outcome: 'gone', chunks: 0 };
     const token = randomUUID();
-    if (!(await this.repo.claim(versionId, token, job.attemptsMade + 1))) return { versionId, outcome: 'already_done', chunks: 0 };
+    if (!(await this.repo.claim(versionId, token, job.attemptsMade + 1)))
+      return { versionId, outcome: 'already_done', chunks: 0 };
     try {
       return await this.run(job, v, token);
     } catch (err) {
@@ -82,7 +83,12 @@ export class IngestHandler {
     }
     timings.indexMs = Math.round(performance.now() - t1);
 
-    const outcome = await this.repo.activate(v, token, { markdown, title: parsed.title, chunkCount: chunks.length, timings });
+    const outcome = await this.repo.activate(v, token, {
+      markdown,
+      title: parsed.title,
+      chunkCount: chunks.length,
+      timings,
+    });
     return { versionId: v.versionId, outcome, chunks: chunks.length };
   }
 }

@@ -113,7 +113,9 @@ export class IngestRepository {
 
   /** A retry starts from nothing: whatever a crashed attempt inserted is removed first. */
   async clearChunks(kbId: string, versionId: string, token: string): Promise<void> {
-    await this.fenced(versionId, token, (c) => c.query(`DELETE FROM chunks WHERE kb_id = $1 AND version_id = $2`, [kbId, versionId]));
+    await this.fenced(versionId, token, (c) =>
+      c.query(`DELETE FROM chunks WHERE kb_id = $1 AND version_id = $2`, [kbId, versionId]),
+    );
   }
 
   async insertChunks(
@@ -125,25 +127,27 @@ export class IngestRepository {
     chunks: Chunk[],
     vectors: number[][],
   ): Promise<void> {
-    await this.fenced(versionId, token, (c) => c.query(
-      `INSERT INTO chunks (kb_id, document_id, version_id, ordinal, text, heading_path, page, metadata, embedder, embedding)
+    await this.fenced(versionId, token, (c) =>
+      c.query(
+        `INSERT INTO chunks (kb_id, document_id, version_id, ordinal, text, heading_path, page, metadata, embedder, embedding)
        SELECT $1, $2, $3, u.ordinal, u.text,
               ARRAY(SELECT jsonb_array_elements_text(u.heading_path)), u.page, u.metadata, $4, u.embedding::vector
          FROM unnest($5::int[], $6::text[], $7::jsonb[], $8::int[], $9::jsonb[], $10::text[])
            AS u(ordinal, text, heading_path, page, metadata, embedding)`,
-      [
-        kbId,
-        documentId,
-        versionId,
-        embedderId,
-        chunks.map((c) => c.ordinal),
-        chunks.map((c) => c.text),
-        chunks.map((c) => JSON.stringify(c.headingPath)),
-        chunks.map((c) => c.page),
-        chunks.map((c) => JSON.stringify(c.metadata)),
-        vectors.map(toPgVector),
-      ],
-    ));
+        [
+          kbId,
+          documentId,
+          versionId,
+          embedderId,
+          chunks.map((c) => c.ordinal),
+          chunks.map((c) => c.text),
+          chunks.map((c) => JSON.stringify(c.headingPath)),
+          chunks.map((c) => c.page),
+          chunks.map((c) => JSON.stringify(c.metadata)),
+          vectors.map(toPgVector),
+        ],
+      ),
+    );
   }
 
   /**
@@ -157,7 +161,11 @@ export class IngestRepository {
     result: { markdown: string; title: string; chunkCount: number; timings: Record<string, number> },
   ): Promise<ActivateOutcome> {
     return this.fenced(v.versionId, token, async (client) => {
-      const doc = await client.query<{ current_version_id: string | null; deleted: boolean; current_seq: number | null }>(
+      const doc = await client.query<{
+        current_version_id: string | null;
+        deleted: boolean;
+        current_seq: number | null;
+      }>(
         `SELECT d.current_version_id, d.deleted_at IS NOT NULL AS deleted, cv.seq AS current_seq
            FROM documents d LEFT JOIN document_versions cv ON cv.id = d.current_version_id
           WHERE d.id = $1 AND d.kb_id = $2 FOR UPDATE OF d`,

@@ -44,9 +44,7 @@ function officeFlavour(bytes: Buffer): DocumentFormat | null {
   return null;
 }
 
-export type Detection =
-  | { ok: true; format: DocumentFormat; mime: string }
-  | { ok: false; reason: string };
+export type Detection = { ok: true; format: DocumentFormat; mime: string } | { ok: false; reason: string };
 
 export function detectFormat(bytes: Buffer, filename: string): Detection {
   const ext = extensionOf(filename);
@@ -60,12 +58,19 @@ export function detectFormat(bytes: Buffer, filename: string): Detection {
   if (bytes[0] === 0xd0 && bytes[1] === 0xcf && bytes[2] === 0x11 && bytes[3] === 0xe0) {
     return {
       ok: false,
-      reason: 'a legacy or encrypted Office file (OLE2: .doc/.xls/.ppt or password-protected); save it as DOCX/XLSX/PPTX without a password',
+      reason:
+        'a legacy or encrypted Office file (OLE2: .doc/.xls/.ppt or password-protected); save it as DOCX/XLSX/PPTX without a password',
     };
   }
-  if (!looksLikeText(bytes)) return { ok: false, reason: 'binary content that is none of PDF, DOCX, XLSX, PPTX, HTML, Markdown or text' };
+  if (!looksLikeText(bytes))
+    return { ok: false, reason: 'binary content that is none of PDF, DOCX, XLSX, PPTX, HTML, Markdown or text' };
   const start = bytes.subarray(0, 2048).toString('latin1').replace(/\0/g, '').trimStart().toLowerCase();
-  if (ext !== 'md' && ext !== 'markdown' && ext !== 'txt' && /^(<\?xml[^>]*>\s*)?(<!doctype html|<html|<head|<body)/.test(start)) {
+  if (
+    ext !== 'md' &&
+    ext !== 'markdown' &&
+    ext !== 'txt' &&
+    /^(<\?xml[^>]*>\s*)?(<!doctype html|<html|<head|<body)/.test(start)
+  ) {
     return found('html');
   }
   const byExt = EXTENSIONS[ext];

@@ -36,7 +36,10 @@ export class MarkdownParser implements Parser {
     const listItems = (list: List, depth: number, out: ListItem[]) => {
       for (const item of list.children as MdListItem[]) {
         const own = item.children.filter((c) => c.type !== 'list');
-        const text = own.map((c) => slice(c)).join(' ').replace(/\s*\n\s*/g, ' ');
+        const text = own
+          .map((c) => slice(c))
+          .join(' ')
+          .replace(/\s*\n\s*/g, ' ');
         const checked = item.checked === true ? '[x] ' : item.checked === false ? '[ ] ' : '';
         out.push({ text: checked + text, depth, ordered: Boolean(list.ordered) });
         for (const c of item.children) if (c.type === 'list') listItems(c, depth + 1, out);
@@ -73,9 +76,16 @@ export class MarkdownParser implements Parser {
           // A cell's own position includes its pipes; its children's span is the content.
           const cellText = (c: { children: Node[] }) =>
             c.children.length
-              ? source.slice(c.children[0]!.position?.start.offset ?? 0, c.children[c.children.length - 1]!.position?.end.offset ?? 0).trim()
+              ? source
+                  .slice(
+                    c.children[0]!.position?.start.offset ?? 0,
+                    c.children[c.children.length - 1]!.position?.end.offset ?? 0,
+                  )
+                  .trim()
               : '';
-          const rows = (node as Table).children.map((r) => r.children.map((c) => cellText(c as unknown as { children: Node[] })));
+          const rows = (node as Table).children.map((r) =>
+            r.children.map((c) => cellText(c as unknown as { children: Node[] })),
+          );
           blocks.push({ kind: 'table', header: rows[0] ?? [], rows: rows.slice(1) });
           return;
         }

@@ -25,7 +25,10 @@ export class ParserRegistry {
     if (!detected.ok) throw new ParseError('unsupported_type', `Unsupported file: ${detected.reason}.`);
     const parser = this.parsers.get(detected.format);
     if (!parser) {
-      throw new ParseError('unsupported_type', `No parser is installed for ${detected.format.toUpperCase()} files yet.`);
+      throw new ParseError(
+        'unsupported_type',
+        `No parser is installed for ${detected.format.toUpperCase()} files yet.`,
+      );
     }
     const doc = await parser.parse(input);
     return { ...doc, format: detected.format };

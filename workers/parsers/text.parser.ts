@@ -1,7 +1,14 @@
 // Plain text: encoding detection, paragraphs, and heading-like lines
 // ("第一章 …", "1.2 Title", Markdown-style underlined titles, short ALL-CAPS lines).
 import { decodeText } from './text-decoding';
-import { deriveTitle, ParseError, type Block, type ParsedDocument, type Parser, type ParserInput } from './parsed-document';
+import {
+  deriveTitle,
+  ParseError,
+  type Block,
+  type ParsedDocument,
+  type Parser,
+  type ParserInput,
+} from './parsed-document';
 
 const CN_CHAPTER = /^第[一二三四五六七八九十百千零〇\d]+[章节篇部卷回](?:\s|$|[：:、])/;
 const NUMBERED = /^(\d{1,2}(?:\.\d{1,2}){0,3})[.、)]?\s+(\S.{0,80})$/;
@@ -26,6 +33,7 @@ export class TextParser implements Parser {
 
   async parse(input: ParserInput): Promise<ParsedDocument> {
     const { text, encoding } = decodeText(input.bytes);
+    // eslint-disable-next-line no-control-regex -- stripping control characters is the point
     const normalized = text.replace(/\r\n?/g, '\n').replace(/\u0000/g, '');
     if (!normalized.trim()) throw new ParseError('empty', 'The document is empty (no text).');
     const paragraphs = normalized.split(/\n\s*\n/);
