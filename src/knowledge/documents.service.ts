@@ -148,9 +148,10 @@ export function sanitizeFilename(name: string): string {
   const asUtf8 = Buffer.from(n, 'latin1').toString('utf8');
   if (!asUtf8.includes('\ufffd') && /[\u0080-\u00ff]/.test(n)) n = asUtf8;
   // eslint-disable-next-line no-control-regex -- stripping control characters is the point
+  const CONTROL = /[\u0000-\u001f\u007f]/g;
   n = n
     .replace(/^.*[\\/]/, '')
-    .replace(/[\u0000-\u001f\u007f]/g, '')
+    .replace(CONTROL, '')
     .trim();
   return n.slice(0, 255) || 'untitled';
 }
