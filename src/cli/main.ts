@@ -127,7 +127,9 @@ remote(program.command('search <kb> <query>').description('Search a knowledge ba
     const result = await api.search(kb, query, Number(opts.topK));
     if (opts.json) return void process.stdout.write(JSON.stringify(result, null, 2) + '\n');
     result.hits.forEach((h, i) => {
-      const where = [h.title, ...h.headingPath].join(' › ') + (h.page ? ` (p. ${h.page})` : '');
+      // The top heading is usually the title itself; say it once.
+      const path = h.headingPath[0] === h.title ? h.headingPath : [h.title, ...h.headingPath];
+      const where = path.join(' › ') + (h.page ? ` (p. ${h.page})` : '');
       process.stdout.write(
         `${i + 1}. [${h.score.toFixed(3)}] ${where}\n   ${h.text.replace(/\s+/g, ' ').slice(0, 240)}\n`,
       );

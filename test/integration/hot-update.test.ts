@@ -6,7 +6,7 @@ import { startFennel, type Harness } from '../support/fennel-harness';
 let f: Harness;
 
 beforeAll(async () => {
-  f = await startFennel('hotupdate');
+  f = await startFennel('hotupdate', { env: { FENNEL_MAX_UPLOAD_BYTES: '1mb' } });
   const kb = await f.api('POST', '/api/v1/kbs', { slug: 'handbook', name: 'Handbook' });
   expect(kb.status).toBe(201);
 });
@@ -184,6 +184,12 @@ describe('errors', () => {
     expect(unsupported.body.code).toBe('unsupported_media_type');
     const noFile = await f.api('POST', '/api/v1/kbs/handbook/documents', new FormData());
     expect(noFile.status).toBe(400);
+    const huge = await f.upload('handbook', [{ name: 'huge.txt', content: 'x'.repeat(1024 * 1024 + 10) }]);
+    expect(huge.status).toBe(413);
+    expect(huge.body.code).toBe('payload_too_large');
+    expect(
+      (await f.api('GET', '/api/v1/kbs/handbook/documents')).body.items.map((d: { title: string }) => d.title),
+    ).not.toContain('huge');
   });
 });
 

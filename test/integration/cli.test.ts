@@ -1,0 +1,75 @@
+// `fennel ingest` and `fennel search` as a user runs them, against a running API.
+import { execFile } from 'node:child_process';
+import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PROJECT_ROOT } from '../../src/config/paths';
+import { startFennel, type Harness } from '../support/fennel-harness';
+
+const run = promisify(execFile);
+let f: Harness;
+let dir: string;
+
+beforeAll(async () => {
+  f = await startFennel('cli');
+  dir = await mkdtemp(join(tmpdir(), 'fennel-cli-'));
+  await mkdir(join(dir, 'sub'));
+  await writeFile(join(dir, 'faq.md'), '# FAQ\n\n## VPN\n\nConnect to the VPN with the client named Tunnelbear Pro.\n');
+  await writeFile(join(dir, 'sub', 'notes.txt'), 'Kitchen\n\nThe dishwasher runs at 18:00 every weekday.\n');
+  await writeFile(join(dir, 'sub', 'empty.md'), '   \n');
+});
+afterAll(async () => {
+  await f?.stop();
+  if (dir) await rm(dir, { recursive: true, force: true });
+});
+
+const fennel = (...args: string[]) =>
+  run(process.execPath, [join(PROJECT_ROOT, 'bin', 'fennel.js'), ...args, '--url', f.url, '--token', f.token], {
+    env: { PATH: process.env.PATH ?? '' },
+  });
+
+describe('fennel CLI', () => {
+  it('ingest creates the KB, uploads a folder recursively and reports ready and failed files', async () => {
+    const err = await fennel('ingest', 'team', dir).catch((e: { code: number; stdout: string; stderr: string }) => e);
+    // One file is empty: the command reports it and exits non-zero; the others are ready.
+    expect('code' in err && err.code).toBe(1);
+    expect(err.stdout).toContain('2 ready, 1 failed');
+    expect(err.stdout).toMatch(/failed: .*empty\.md: The document is empty/);
+    const kb = await f.api('GET', '/api/v1/kbs/team');
+    expect(kb.status).toBe(200);
+    const docs = await f.api('GET', '/api/v1/kbs/team/documents?status=ready');
+    expect(docs.body.items).toHaveLength(2);
+  });
+
+  it('search prints ranked results with their heading path', async () => {
+    const { stdout } = await fennel('search', 'team', 'which VPN client');
+    const first = stdout.split('\n')[0]!;
+    expect(first).toMatch(/^1\. \[\d\.\d{3}\] FAQ › VPN$/);
+    expect(stdout).toContain('Tunnelbear Pro');
+    const json = JSON.parse((await fennel('search', 'team', 'dishwasher', '--json')).stdout);
+    expect(json.hits[0].text).toContain('18:00');
+  });
+
+  it('explains a wrong token instead of crashing', async () => {
+    const err = await run(
+      process.execPath,
+      [
+        join(PROJECT_ROOT, 'bin', 'fennel.js'),
+        'search',
+        'team',
+        'x',
+        '--url',
+        f.url,
+        '--token',
+        'wrong-but-long-enough',
+      ],
+      {
+        env: { PATH: process.env.PATH ?? '' },
+      },
+    ).catch((e: { code: number; stderr: string }) => e);
+    expect('code' in err && err.code).toBe(1);
+    expect(err.stderr).toContain('fennel: The token is not valid.');
+  });
+});

@@ -1,0 +1,105 @@
+// The ingest handler with small fakes of its repository: retry semantics and final failure.
+import { UnrecoverableError, type Job } from 'bullmq';
+import { describe, expect, it } from 'vitest';
+import { BuiltinEmbedder } from '../../src/inference/builtin-embedder';
+import type { IngestJob } from '../../src/queue/queues';
+import { IngestHandler } from '../../workers/ingest/ingest.handler';
+import { LostClaimError, type IngestRepository, type VersionToIngest } from '../../workers/ingest/ingest.repository';
+import { ParserRegistry } from '../../workers/parsers/parser-registry';
+
+class FakeRepo {
+  calls: string[] = [];
+  failures: string[] = [];
+  chunks = 0;
+  insertError: Error | null = null;
+  token: string | null = null;
+  constructor(private readonly content: string) {}
+  async load(versionId: string): Promise<VersionToIngest> {
+    return {
+      versionId,
+      kbId: 'kb',
+      documentId: 'doc',
+      seq: 1,
+      filename: 'a.md',
+      status: 'queued',
+      documentDeleted: false,
+      kbSettings: {},
+      content: Buffer.from(this.content),
+    };
+  }
+  async claim(_v: string, token: string) {
+    this.token = token;
+    this.calls.push('claim');
+    return true;
+  }
+  async setStage(_v: string, token: string, stage: string) {
+    if (token !== this.token) throw new LostClaimError(_v);
+    this.calls.push(stage);
+  }
+  async setProgress() {}
+  async clearChunks() {
+    this.chunks = 0;
+    this.calls.push('clear');
+  }
+  async insertChunks(_k: string, _d: string, _v: string, _t: string, _e: string, chunks: unknown[]) {
+    if (this.insertError) throw this.insertError;
+    this.chunks += chunks.length;
+  }
+  async activate() {
+    this.calls.push('activate');
+    return 'activated' as const;
+  }
+  async fail(_k: string, _v: string, _t: string, reason: string) {
+    this.failures.push(reason);
+  }
+}
+
+const job = (attemptsMade: number, attempts = 3) =>
+  ({
+    data: { kbId: 'kb', documentId: 'doc', versionId: 'v1' },
+    opts: { attempts },
+    attemptsMade,
+    updateProgress: async () => undefined,
+  }) as unknown as Job<IngestJob>;
+
+const handler = (repo: FakeRepo) =>
+  new IngestHandler(repo as unknown as IngestRepository, new ParserRegistry(), new BuiltinEmbedder());
+
+describe('IngestHandler', () => {
+  it('parses, clears previous partial chunks, inserts and activates', async () => {
+    const repo = new FakeRepo('# A\n\nalpha\n\n## B\n\nbeta\n');
+    const out = await handler(repo).handle(job(0));
+    expect(out).toEqual({ versionId: 'v1', outcome: 'activated', chunks: 2 });
+    expect(repo.calls).toEqual(['claim', 'indexing', 'clear', 'activate']);
+    expect(repo.chunks).toBe(2);
+  });
+
+  it('rethrows a transient error for BullMQ to retry, without failing the version', async () => {
+    const repo = new FakeRepo('# A\n\nalpha\n');
+    repo.insertError = new Error('connection reset');
+    await expect(handler(repo).handle(job(0))).rejects.toThrow('connection reset');
+    await expect(handler(repo).handle(job(0))).rejects.not.toBeInstanceOf(UnrecoverableError);
+    expect(repo.failures).toEqual([]);
+  });
+
+  it('records the final failure with a readable reason on the last attempt', async () => {
+    const repo = new FakeRepo('# A\n\nalpha\n');
+    repo.insertError = new Error('connection reset');
+    await expect(handler(repo).handle(job(2))).rejects.toBeInstanceOf(UnrecoverableError);
+    expect(repo.failures).toEqual(['Ingest failed after 3 attempt(s): connection reset']);
+  });
+
+  it('fails a parse error at once: retrying cannot help', async () => {
+    const repo = new FakeRepo('   \n');
+    await expect(handler(repo).handle(job(0))).rejects.toBeInstanceOf(UnrecoverableError);
+    expect(repo.failures).toEqual(['The document is empty (no text).']);
+  });
+
+  it('stops quietly when another run took over the version', async () => {
+    const repo = new FakeRepo('# A\n\nalpha\n');
+    const h = handler(repo);
+    repo.insertError = new LostClaimError('v1');
+    expect(await h.handle(job(0))).toEqual({ versionId: 'v1', outcome: 'lost_claim', chunks: 0 });
+    expect(repo.failures).toEqual([]);
+  });
+});
