@@ -1,6 +1,11 @@
 // The pg pool: the only place SQL reaches Postgres (native or embedded PGlite).
 import { Pool, type PoolClient, type QueryResultRow } from 'pg';
 
+export const HNSW_SESSION_OPTIONS: [string, string][] = [
+  ['hnsw.iterative_scan', 'relaxed_order'],
+  ['hnsw.ef_search', '100'],
+];
+
 export type Queryable = Pick<PoolClient, 'query'>;
 
 export interface DatabaseOptions {
@@ -18,8 +23,9 @@ export class Database {
       max: options.maxConnections,
       idleTimeoutMillis: 30_000,
       connectionTimeoutMillis: 10_000,
-      // Filtered HNSW scans (one KB among many) keep looking until they find enough rows.
-      options: '-c hnsw.iterative_scan=relaxed_order',
+      // Filtered HNSW scans (one KB among many) keep looking until they find enough rows;
+      // a wider search list than the default 40 keeps recall high for topK up to 100.
+      options: HNSW_SESSION_OPTIONS.map(([k, v]) => `-c ${k}=${v}`).join(' '),
     });
     // An idle client dropped by the server must not crash the process; the pool replaces it.
     this.pool.on('error', () => undefined);
