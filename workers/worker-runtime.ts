@@ -8,7 +8,7 @@ import { jobDuration, jobFailures } from '../src/observability/metrics';
 import { createIngestQueue, createRedis, ingestJobOptions, QUEUES, type QueueName } from '../src/queue/queues';
 import { IngestHandler } from './ingest/ingest.handler';
 import { IngestRepository } from './ingest/ingest.repository';
-import { ParserRegistry } from './parsers/parser-registry';
+import { ParseSandbox } from './parsers/parse-sandbox';
 
 type Handler = (job: Job) => Promise<unknown>;
 
@@ -30,7 +30,13 @@ export interface WorkerRuntime {
 
 export async function startWorkers(config: FennelConfig, db: Database, log: Logger): Promise<WorkerRuntime> {
   const repo = new IngestRepository(db);
-  const ingest = new IngestHandler(repo, new ParserRegistry(), new BuiltinEmbedder());
+  const sandbox = new ParseSandbox({
+    timeoutMs: config.parseTimeoutMs,
+    maxHeapMb: config.parseMaxHeapMb,
+    threads: config.ingestConcurrency,
+    recycleAfter: 50,
+  });
+  const ingest = new IngestHandler(repo, sandbox, new BuiltinEmbedder());
   const handlers = checkHandlers([[QUEUES.ingest, (job) => ingest.handle(job)]]);
 
   const connections: ReturnType<typeof createRedis>[] = [];
@@ -92,6 +98,7 @@ export async function startWorkers(config: FennelConfig, db: Database, log: Logg
     async close() {
       clearInterval(timer);
       await Promise.all(workers.map((w) => w.close()));
+      await sandbox.close();
       await producer.close();
       await Promise.all(connections.map((c) => c.quit().catch(() => c.disconnect())));
     },

@@ -33,6 +33,8 @@ const schema = z.object({
   FENNEL_ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters so it cannot be guessed').optional(),
   FENNEL_MAX_UPLOAD_BYTES: bytes.default(50 * 1024 * 1024),
   FENNEL_INGEST_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
+  FENNEL_PARSE_TIMEOUT_MS: z.coerce.number().int().min(100).default(120_000),
+  FENNEL_PARSE_MAX_HEAP_MB: z.coerce.number().int().min(16).max(16384).default(1024),
   FENNEL_JOB_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(3),
   FENNEL_JOB_BACKOFF_MS: z.coerce.number().int().min(0).default(2000),
   FENNEL_JOB_LOCK_MS: z.coerce.number().int().min(500).default(30000),
@@ -56,6 +58,8 @@ export type FennelConfig = Readonly<{
   adminToken: string | undefined;
   maxUploadBytes: number;
   ingestConcurrency: number;
+  parseTimeoutMs: number;
+  parseMaxHeapMb: number;
   jobAttempts: number;
   jobBackoffMs: number;
   jobLockMs: number;
@@ -102,6 +106,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): FennelConfig {
     adminToken: e.FENNEL_ADMIN_TOKEN,
     maxUploadBytes: e.FENNEL_MAX_UPLOAD_BYTES,
     ingestConcurrency: e.FENNEL_INGEST_CONCURRENCY,
+    parseTimeoutMs: e.FENNEL_PARSE_TIMEOUT_MS,
+    parseMaxHeapMb: e.FENNEL_PARSE_MAX_HEAP_MB,
     jobAttempts: e.FENNEL_JOB_ATTEMPTS,
     jobBackoffMs: e.FENNEL_JOB_BACKOFF_MS,
     jobLockMs: e.FENNEL_JOB_LOCK_MS,

@@ -5,7 +5,7 @@ import type { IngestJob } from '../../src/queue/queues';
 import { chunkDocument, DEFAULT_CHUNKING, type ChunkingOptions } from '../chunking/chunker';
 import { renderMarkdown } from '../parsers/markdown.renderer';
 import { ParseError } from '../parsers/parsed-document';
-import type { ParserRegistry } from '../parsers/parser-registry';
+import type { DocumentParser } from '../parsers/parser-registry';
 import { randomUUID } from 'node:crypto';
 import { LostClaimError, type IngestRepository, type VersionToIngest } from './ingest.repository';
 
@@ -25,7 +25,7 @@ function chunkingFor(settings: Record<string, unknown>): ChunkingOptions {
 export class IngestHandler {
   constructor(
     private readonly repo: IngestRepository,
-    private readonly parsers: ParserRegistry,
+    private readonly parsers: DocumentParser,
     private readonly embedder: Embedder,
   ) {}
 

@@ -8,7 +8,12 @@ export function defaultParsers(): Parser[] {
   return [new MarkdownParser(), new TextParser()];
 }
 
-export class ParserRegistry {
+/** What the ingest job needs: the registry in-process, or the sandbox around it. */
+export interface DocumentParser {
+  parse(input: ParserInput): Promise<ParsedDocument & { format: DocumentFormat }>;
+}
+
+export class ParserRegistry implements DocumentParser {
   private readonly parsers = new Map<DocumentFormat, Parser>();
 
   constructor(parsers: Parser[] = defaultParsers()) {
