@@ -32,6 +32,7 @@ const schema = z.object({
   FENNEL_EMBEDDED_PG_PORT: z.coerce.number().int().min(0).max(65535).default(54329),
   FENNEL_ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters so it cannot be guessed').optional(),
   FENNEL_MAX_UPLOAD_BYTES: bytes.default(50 * 1024 * 1024),
+  FENNEL_MAX_KB_BYTES: bytes.default(5 * 1024 ** 3),
   FENNEL_INGEST_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
   FENNEL_PARSE_TIMEOUT_MS: z.coerce.number().int().min(100).default(120_000),
   FENNEL_PARSE_MAX_HEAP_MB: z.coerce.number().int().min(16).max(16384).default(1024),
@@ -57,6 +58,7 @@ export type FennelConfig = Readonly<{
   embeddedPgPort: number;
   adminToken: string | undefined;
   maxUploadBytes: number;
+  maxKbBytes: number;
   ingestConcurrency: number;
   parseTimeoutMs: number;
   parseMaxHeapMb: number;
@@ -105,6 +107,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): FennelConfig {
     embeddedPgPort: e.FENNEL_EMBEDDED_PG_PORT,
     adminToken: e.FENNEL_ADMIN_TOKEN,
     maxUploadBytes: e.FENNEL_MAX_UPLOAD_BYTES,
+    maxKbBytes: e.FENNEL_MAX_KB_BYTES,
     ingestConcurrency: e.FENNEL_INGEST_CONCURRENCY,
     parseTimeoutMs: e.FENNEL_PARSE_TIMEOUT_MS,
     parseMaxHeapMb: e.FENNEL_PARSE_MAX_HEAP_MB,

@@ -187,6 +187,15 @@ export class DocumentsRepository {
     });
   }
 
+  /** Bytes the KB holds: the newest version of every live document. */
+  async storedBytes(kbId: string): Promise<number> {
+    const { rows } = await this.db.query<{ total: string | null }>(
+      `SELECT sum(v.size_bytes) AS total FROM documents d ${LATEST_JOIN} WHERE d.kb_id = $1 AND d.deleted_at IS NULL`,
+      [kbId],
+    );
+    return Number(rows[0]?.total ?? 0);
+  }
+
   async get(kbId: string, documentId: string): Promise<DocumentRecord | null> {
     const { rows } = await this.db.query<DocRow>(
       `SELECT ${DOC_COLUMNS} FROM documents d ${LATEST_JOIN}

@@ -5,6 +5,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { AppError, notFound } from '../admin/errors';
 import { IngestProducer } from '../queue/ingest.producer';
 import { detectFormat } from '../../workers/parsers/detect-format';
+import { describeBinary } from '../../workers/parsers/sniff-binary';
 import { SUPPORTED_FORMATS } from '../../workers/parsers/parser-registry';
 import {
   DocumentsRepository,
@@ -12,7 +13,9 @@ import {
   type DocumentVersion,
   type VersionStatus,
 } from './documents.repository';
-import { KbsService } from './kbs.service';
+import type { KnowledgeBase } from './kbs.repository';
+import { KbsService, type KbSettings } from './kbs.service';
+import { CONFIG, type FennelConfig } from '../config/config';
 
 export interface UploadedFile {
   originalname: string;
@@ -41,13 +44,18 @@ export class DocumentsService {
     @Inject(KbsService) private readonly kbs: KbsService,
     @Inject(DocumentsRepository) private readonly docs: DocumentsRepository,
     @Inject(IngestProducer) private readonly ingest: IngestProducer,
+    @Inject(CONFIG) private readonly config: FennelConfig,
   ) {}
 
-  private content(file: UploadedFile, origin: UploadSource) {
+  private async content(file: UploadedFile, origin: UploadSource) {
     const filename = sanitizeFilename(file.originalname);
     const detected = detectFormat(file.buffer, filename);
     if (!detected.ok) {
-      throw new AppError('unsupported_media_type', `"${filename}" is ${detected.reason}.`);
+      const actually = await describeBinary(file.buffer);
+      throw new AppError(
+        'unsupported_media_type',
+        `"${filename}" is ${actually ?? detected.reason}; Fennel reads PDF, DOCX, XLSX, PPTX, HTML, Markdown and text.`,
+      );
     }
     if (!SUPPORTED_FORMATS.includes(detected.format)) {
       throw new AppError(
@@ -69,7 +77,11 @@ export class DocumentsService {
     const kb = await this.kbs.get(kbRef);
     if (files.length === 0) throw new AppError('bad_request', 'Attach at least one file in a "file" field.');
     // Check every file before storing any, so a bad file in a batch stores nothing half-way.
-    const contents = files.map((f) => this.content(f, origin));
+    const contents = await Promise.all(files.map((f) => this.content(f, origin)));
+    await this.checkQuota(
+      kb,
+      contents.reduce((sum, c) => sum + c.bytes.length, 0),
+    );
     const results: UploadResult[] = [];
     for (const c of contents) {
       const { document, created } = await this.docs.createDocument(kb.id, c);
@@ -87,7 +99,8 @@ export class DocumentsService {
 
   async replace(kbRef: string, documentId: string, file: UploadedFile): Promise<UploadResult> {
     const kb = await this.kbs.get(kbRef);
-    const c = this.content(file, UPLOAD);
+    const c = await this.content(file, UPLOAD);
+    await this.checkQuota(kb, c.bytes.length);
     const added = await this.docs.addVersion(kb.id, documentId, c);
     if (!added) throw notFound('Document', documentId);
     if (added.created) await this.ingest.enqueue({ kbId: kb.id, documentId, versionId: added.versionId });
@@ -99,6 +112,19 @@ export class DocumentsService {
       status: doc.latest.status,
       created: added.created,
     };
+  }
+
+  /** Per-KB storage limit: the KB's setting, else FENNEL_MAX_KB_BYTES. */
+  private async checkQuota(kb: KnowledgeBase, incoming: number): Promise<void> {
+    const limit = (kb.settings as KbSettings).maxBytes ?? this.config.maxKbBytes;
+    const used = await this.docs.storedBytes(kb.id);
+    if (used + incoming > limit) {
+      const mb = (n: number) => `${(n / 1024 / 1024).toFixed(1)} MB`;
+      throw new AppError(
+        'payload_too_large',
+        `Knowledge base "${kb.slug}" would hold ${mb(used + incoming)}, over its limit of ${mb(limit)}; delete documents or raise the limit.`,
+      );
+    }
   }
 
   async get(kbRef: string, documentId: string): Promise<DocumentRecord> {

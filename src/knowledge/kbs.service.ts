@@ -6,6 +6,8 @@ import { KbsRepository, type KnowledgeBase } from './kbs.repository';
 /** Per-KB settings; unknown keys are rejected so a typo does not silently do nothing. */
 export const kbSettingsSchema = z
   .object({
+    /** Storage limit for this KB in bytes (newest version of every document). */
+    maxBytes: z.number().int().min(1).optional(),
     chunking: z
       .object({
         maxTokens: z.number().int().min(32).max(8192).optional(),

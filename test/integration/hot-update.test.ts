@@ -182,6 +182,7 @@ describe('errors', () => {
     const unsupported = await f.upload('handbook', [{ name: 'logo.png', content: png }]);
     expect(unsupported.status).toBe(415);
     expect(unsupported.body.code).toBe('unsupported_media_type');
+    expect(unsupported.body.message).toContain('"logo.png" is a PNG image (image/png)');
     const noFile = await f.api('POST', '/api/v1/kbs/handbook/documents', new FormData());
     expect(noFile.status).toBe(400);
     const huge = await f.upload('handbook', [{ name: 'huge.txt', content: 'x'.repeat(1024 * 1024 + 10) }]);
@@ -212,6 +213,17 @@ describe('knowledge bases', () => {
     expect((await f.api('GET', '/api/v1/kbs/scratch')).status).toBe(404);
     const list = await f.api('GET', '/api/v1/kbs');
     expect(list.body.items.map((k: { slug: string }) => k.slug)).toEqual(['handbook']);
+  });
+
+  it('refuses uploads that would take a KB over its storage limit with 413', async () => {
+    await f.api('POST', '/api/v1/kbs', { slug: 'tiny', name: 'Tiny', settings: { maxBytes: 100 } });
+    const first = await f.upload('tiny', [{ name: 'a.txt', content: 'x'.repeat(60) }]);
+    expect(first.status).toBe(202);
+    const over = await f.upload('tiny', [{ name: 'b.txt', content: 'y'.repeat(60) }]);
+    expect(over.status).toBe(413);
+    expect(over.body.message).toMatch(/Knowledge base "tiny" would hold .* over its limit/);
+    expect((await f.api('GET', '/api/v1/kbs/tiny/documents')).body.items).toHaveLength(1);
+    await f.api('DELETE', '/api/v1/kbs/tiny');
   });
 });
 
