@@ -16,6 +16,10 @@ import { KbsRepository } from './knowledge/kbs.repository';
 import { KbsService } from './knowledge/kbs.service';
 import { HealthController } from './observability/health.controller';
 import { IngestProducer } from './queue/ingest.producer';
+import { SyncProducer } from './queue/sync.producer';
+import { SourcesController } from './knowledge/sources.controller';
+import { SourcesRepository } from './knowledge/sources.repository';
+import { SourcesService } from './knowledge/sources.service';
 import { RedisLifecycle, redisProvider } from './queue/redis.provider';
 import { SearchController } from './retrieval/search.controller';
 import { SearchRepository } from './retrieval/search.repository';
@@ -39,7 +43,7 @@ export class AppModule {
           limits: { fileSize: rt.config.maxUploadBytes, files: 100, fieldSize: 1024 * 1024 },
         }),
       ],
-      controllers: [HealthController, KbsController, DocumentsController, SearchController],
+      controllers: [HealthController, KbsController, DocumentsController, SourcesController, SearchController],
       providers: [
         { provide: CONFIG, useValue: rt.config },
         { provide: Database, useValue: rt.db },
@@ -49,6 +53,9 @@ export class AppModule {
         redisProvider,
         RedisLifecycle,
         IngestProducer,
+        SyncProducer,
+        SourcesRepository,
+        SourcesService,
         KbsRepository,
         KbsService,
         DocumentsRepository,

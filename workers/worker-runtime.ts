@@ -5,10 +5,18 @@ import type { FennelConfig } from '../src/config/config';
 import type { Database } from '../src/database/database';
 import { BuiltinEmbedder } from '../src/inference/builtin-embedder';
 import { jobDuration, jobFailures } from '../src/observability/metrics';
-import { createIngestQueue, createRedis, ingestJobOptions, QUEUES, type QueueName } from '../src/queue/queues';
+import { DocumentsRepository } from '../src/knowledge/documents.repository';
+import { DocumentsService } from '../src/knowledge/documents.service';
+import { KbsRepository } from '../src/knowledge/kbs.repository';
+import { KbsService } from '../src/knowledge/kbs.service';
+import { SourcesRepository } from '../src/knowledge/sources.repository';
+import { IngestProducer } from '../src/queue/ingest.producer';
+import { createRedis, QUEUES, type QueueName } from '../src/queue/queues';
 import { IngestHandler } from './ingest/ingest.handler';
 import { IngestRepository } from './ingest/ingest.repository';
 import { ParseSandbox } from './parsers/parse-sandbox';
+import { FolderWatchers } from './sync/folder-watchers';
+import { SyncHandler } from './sync/sync.handler';
 
 type Handler = (job: Job) => Promise<unknown>;
 
@@ -37,7 +45,6 @@ export async function startWorkers(config: FennelConfig, db: Database, log: Logg
     recycleAfter: 50,
   });
   const ingest = new IngestHandler(repo, sandbox, new BuiltinEmbedder());
-  const handlers = checkHandlers([[QUEUES.ingest, (job) => ingest.handle(job)]]);
 
   const connections: ReturnType<typeof createRedis>[] = [];
   const redis = (role: 'producer' | 'worker') => {
@@ -45,6 +52,31 @@ export async function startWorkers(config: FennelConfig, db: Database, log: Logg
     connections.push(c);
     return c;
   };
+
+  // Live sources write documents the way the API does: through the documents service.
+  const shared = redis('producer');
+  const ingestProducer = new IngestProducer(config, shared, log);
+  const documents = new DocumentsService(
+    new KbsService(new KbsRepository(db)),
+    new DocumentsRepository(db),
+    ingestProducer,
+    config,
+  );
+  const sources = new SourcesRepository(db);
+  const sync = new SyncHandler(sources, documents, { maxFileBytes: config.maxUploadBytes, fetchTimeoutMs: 30_000 });
+  const folders = new FolderWatchers(shared, config.queuePrefix, sources, documents, config.maxUploadBytes, log);
+
+  const handlers = checkHandlers([
+    [QUEUES.ingest, (job) => ingest.handle(job)],
+    [
+      QUEUES.sync,
+      async (job) => {
+        const report = await sync.handle(job);
+        void folders.refresh();
+        return report;
+      },
+    ],
+  ]);
 
   const workers = [...handlers].map(([queue, handler]) => {
     const worker = new Worker(
@@ -68,7 +100,7 @@ export async function startWorkers(config: FennelConfig, db: Database, log: Logg
       {
         connection: redis('worker'),
         prefix: config.queuePrefix,
-        concurrency: config.ingestConcurrency,
+        concurrency: queue === QUEUES.ingest ? config.ingestConcurrency : 1,
         lockDuration: config.jobLockMs,
         stalledInterval: Math.max(500, Math.floor(config.jobLockMs / 2)),
         maxStalledCount: 2,
@@ -80,11 +112,9 @@ export async function startWorkers(config: FennelConfig, db: Database, log: Logg
 
   // Versions left without a job (the API stored them but Redis was down) are queued again;
   // the jobId makes this a no-op for versions whose job still exists.
-  const producer = createIngestQueue(redis('producer'), config.queuePrefix);
-  const settings = { prefix: config.queuePrefix, attempts: config.jobAttempts, backoffMs: config.jobBackoffMs };
   const sweep = async () => {
     const pending = await repo.unfinished();
-    for (const job of pending) await producer.add('ingest', job, ingestJobOptions(settings, job));
+    for (const job of pending) await ingestProducer.enqueue(job);
     if (pending.length) log.debug({ count: pending.length }, 'sweep: unfinished versions have jobs');
   };
   await sweep();
@@ -97,9 +127,10 @@ export async function startWorkers(config: FennelConfig, db: Database, log: Logg
   return {
     async close() {
       clearInterval(timer);
+      await folders.close();
       await Promise.all(workers.map((w) => w.close()));
       await sandbox.close();
-      await producer.close();
+      await ingestProducer.onModuleDestroy();
       await Promise.all(connections.map((c) => c.quit().catch(() => c.disconnect())));
     },
   };

@@ -44,6 +44,8 @@ export interface NewContent {
   bytes: Buffer;
   source: string;
   sourceRef: string | null;
+  /** Set for documents a live source (folder, URL) owns. */
+  sourceId?: string | null;
 }
 
 const DOC_COLUMNS = `d.id, d.kb_id, d.title, d.source, d.source_ref, d.current_version_id, d.created_at, d.updated_at,
@@ -137,26 +139,56 @@ export class DocumentsRepository {
    */
   async createDocument(kbId: string, c: NewContent): Promise<{ document: DocumentRecord; created: boolean }> {
     const { id, created } = await this.db.tx(async (client) => {
-      await client.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [`${kbId}:${c.sha256}`]);
-      const existing = await client.query<{ id: string }>(
-        `SELECT d.id FROM documents d ${LATEST_JOIN}
-          WHERE d.kb_id = $1 AND d.deleted_at IS NULL AND v.sha256 = $2 ORDER BY d.created_at LIMIT 1`,
-        [kbId, c.sha256],
-      );
-      if (existing.rows[0]) return { id: existing.rows[0].id, created: false };
+      if (!c.sourceId) {
+        // Uploads: identical bytes already in the KB are the same document. Source documents
+        // are keyed by their path or URL instead, so two equal files stay two documents.
+        await client.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [`${kbId}:${c.sha256}`]);
+        const existing = await client.query<{ id: string }>(
+          `SELECT d.id FROM documents d ${LATEST_JOIN}
+            WHERE d.kb_id = $1 AND d.deleted_at IS NULL AND d.source_id IS NULL AND v.sha256 = $2
+            ORDER BY d.created_at LIMIT 1`,
+          [kbId, c.sha256],
+        );
+        if (existing.rows[0]) return { id: existing.rows[0].id, created: false };
+      }
       const newId = randomUUID();
       await this.storeBlob(client, c.sha256, c.bytes);
-      await client.query(`INSERT INTO documents (id, kb_id, source, source_ref, title) VALUES ($1, $2, $3, $4, $5)`, [
-        newId,
-        kbId,
-        c.source,
-        c.sourceRef,
-        c.title,
-      ]);
+      await client.query(
+        `INSERT INTO documents (id, kb_id, source, source_ref, source_id, title) VALUES ($1, $2, $3, $4, $5, $6)`,
+        [newId, kbId, c.source, c.sourceRef, c.sourceId ?? null, c.title],
+      );
       await this.insertVersion(client, kbId, newId, 1, c);
       return { id: newId, created: true };
     });
     return { document: (await this.get(kbId, id))!, created };
+  }
+
+  /** The live document a source holds at `ref` (a relative path or a URL). */
+  async findBySourceRef(kbId: string, sourceId: string, ref: string): Promise<DocumentRecord | null> {
+    const { rows } = await this.db.query<DocRow>(
+      `SELECT ${DOC_COLUMNS} FROM documents d ${LATEST_JOIN}
+        WHERE d.kb_id = $1 AND d.source_id = $2 AND d.source_ref = $3 AND d.deleted_at IS NULL`,
+      [kbId, sourceId, ref],
+    );
+    return rows[0] ? toDoc(rows[0]) : null;
+  }
+
+  /** Every live document of a source with the sha256 of its newest version. */
+  async sourceEntries(kbId: string, sourceId: string): Promise<{ ref: string; sha256: string }[]> {
+    const { rows } = await this.db.query<{ ref: string; sha256: string }>(
+      `SELECT d.source_ref AS ref, v.sha256 FROM documents d ${LATEST_JOIN}
+        WHERE d.kb_id = $1 AND d.source_id = $2 AND d.deleted_at IS NULL`,
+      [kbId, sourceId],
+    );
+    return rows;
+  }
+
+  async renameSourceRef(kbId: string, sourceId: string, from: string, to: string): Promise<void> {
+    await this.db.query(
+      `UPDATE documents SET source_ref = $4, updated_at = now()
+        WHERE kb_id = $1 AND source_id = $2 AND source_ref = $3 AND deleted_at IS NULL`,
+      [kbId, sourceId, from, to],
+    );
   }
 
   /**

@@ -127,6 +127,43 @@ export class DocumentsService {
     }
   }
 
+  /**
+   * A live source's view of the KB: create the document for `ref`, or add a version when the
+   * bytes changed (the same versioned ingest and atomic switch as an upload).
+   */
+  async upsertFromSource(
+    kbId: string,
+    source: { id: string; kind: string },
+    ref: string,
+    filename: string,
+    bytes: Buffer,
+  ) {
+    const c = await this.content({ originalname: filename, buffer: bytes }, { source: source.kind, sourceRef: ref });
+    const existing = await this.docs.findBySourceRef(kbId, source.id, ref);
+    if (existing) {
+      const added = await this.docs.addVersion(kbId, existing.id, c);
+      if (added?.created) await this.ingest.enqueue({ kbId, documentId: existing.id, versionId: added.versionId });
+      return;
+    }
+    const kb = await this.kbs.get(kbId);
+    await this.checkQuota(kb, bytes.length);
+    const { document, created } = await this.docs.createDocument(kbId, { ...c, sourceId: source.id });
+    if (created) await this.ingest.enqueue({ kbId, documentId: document.id, versionId: document.latest.id });
+  }
+
+  async removeFromSource(kbId: string, sourceId: string, ref: string): Promise<void> {
+    const doc = await this.docs.findBySourceRef(kbId, sourceId, ref);
+    if (doc) await this.docs.delete(kbId, doc.id);
+  }
+
+  renameInSource(kbId: string, sourceId: string, from: string, to: string): Promise<void> {
+    return this.docs.renameSourceRef(kbId, sourceId, from, to);
+  }
+
+  sourceEntries(kbId: string, sourceId: string) {
+    return this.docs.sourceEntries(kbId, sourceId);
+  }
+
   async get(kbRef: string, documentId: string): Promise<DocumentRecord> {
     const kb = await this.kbs.get(kbRef);
     const doc = isUuid(documentId) ? await this.docs.get(kb.id, documentId) : null;

@@ -2,7 +2,7 @@
 import { Queue, type ConnectionOptions, type JobsOptions } from 'bullmq';
 import IORedis, { type Redis } from 'ioredis';
 
-export const QUEUES = { ingest: 'ingest' } as const;
+export const QUEUES = { ingest: 'ingest', sync: 'sync' } as const;
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
 
 export interface IngestJob {
@@ -10,6 +10,12 @@ export interface IngestJob {
   documentId: string;
   versionId: string;
 }
+
+export interface SyncJob {
+  sourceId: string;
+}
+
+export const syncJobId = (sourceId: string) => `sync-${sourceId}`;
 
 /** BullMQ needs maxRetriesPerRequest: null for blocking worker connections. */
 export function createRedis(url: string, role: 'producer' | 'worker'): Redis {
@@ -39,4 +45,8 @@ export function ingestJobOptions(settings: QueueSettings, job: IngestJob): JobsO
 
 export function createIngestQueue(connection: ConnectionOptions, prefix: string): Queue<IngestJob> {
   return new Queue<IngestJob>(QUEUES.ingest, { connection, prefix });
+}
+
+export function createSyncQueue(connection: ConnectionOptions, prefix: string): Queue<SyncJob> {
+  return new Queue<SyncJob>(QUEUES.sync, { connection, prefix });
 }

@@ -7,7 +7,7 @@ import { ENGLISH_STOPWORDS } from './stopwords';
 export interface CjkOptions {
   mode: 'cut' | 'search';
   hmm: boolean;
-  bigrams: boolean;
+  bigrams: boolean | 'dedupe';
   stopwords?: ReadonlySet<string>;
   englishStopwords?: ReadonlySet<string>;
 }
@@ -162,7 +162,16 @@ export class Tokenizer {
     }
     if (this.cjk.bigrams) {
       const chars = [...run];
-      for (let i = 0; i + 1 < chars.length; i++) out.push(chars[i]! + chars[i + 1]!);
+      const skip = new Set<number>();
+      if (this.cjk.bigrams === 'dedupe') {
+        let pos = 0;
+        for (const w of words) {
+          const n = [...w].length;
+          if (n === 2) skip.add(pos);
+          pos += n;
+        }
+      }
+      for (let i = 0; i + 1 < chars.length; i++) if (!skip.has(i)) out.push(chars[i]! + chars[i + 1]!);
     }
   }
 
