@@ -17,17 +17,23 @@ const TICK_MS = 10_000;
 const RENEW = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2]) else return 0 end`;
 const RELEASE = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end`;
 
+// Globs: `*` within one path segment, `**` followed by a slash across segments, `?` one character.
+export function globToRegExp(glob: string): RegExp {
+  let re = '';
+  for (let i = 0; i < glob.length; i++) {
+    const c = glob[i]!;
+    if (c === '*' && glob[i + 1] === '*') {
+      re += '.*';
+      i += glob[i + 2] === '/' ? 2 : 1;
+    } else if (c === '*') re += '[^/]*';
+    else if (c === '?') re += '[^/]';
+    else re += c.replace(/[.+^${}()|[\]\\]/g, '\\$&');
+  }
+  return new RegExp(`^${re}$`);
+}
+
 export function folderFilter(config: FolderSourceConfig): (ref: string) => boolean {
-  const patterns = (config.include ?? []).map(
-    (g) =>
-      new RegExp(
-        `^${g
-          .replace(/[.+^${}()|[\]\\]/g, '\\$&')
-          .replace(/\*\*/g, '\u0000')
-          .replace(/\*/g, '[^/]*')
-          .replace(/\u0000/g, '.*')}$`,
-      ),
-  );
+  const patterns = (config.include ?? []).map(globToRegExp);
   return (ref) => extensionOf(ref) in EXTENSIONS && (patterns.length === 0 || patterns.some((p) => p.test(ref)));
 }
 
