@@ -14,7 +14,9 @@ afterEach(async () => {
 const huge = (n: number) =>
   Array.from({ length: n }, (_, i) => `${'  '.repeat(i % 8)}- item ${i} with some words in it`).join('\n');
 
-describe('ParseSandbox', () => {
+// Threads load their parsers before the clock starts; on a busy 2-core machine that can take
+// seconds, so these tests get room beyond vitest's 5 s default.
+describe('ParseSandbox', { timeout: 60_000 }, () => {
   it('returns exactly what the in-process registry returns', async () => {
     sandbox = new ParseSandbox({ timeoutMs: 30_000, maxHeapMb: 256, threads: 1, recycleAfter: 10 });
     const input = {
@@ -42,8 +44,8 @@ describe('ParseSandbox', () => {
   });
 
   it('fails a parse that exceeds the heap cap with out_of_memory, not a crash', async () => {
-    sandbox = new ParseSandbox({ timeoutMs: 60_000, maxHeapMb: 24, threads: 1, recycleAfter: 10 });
-    await expect(sandbox.parse({ bytes: Buffer.from(huge(400_000)), filename: 'big.md' })).rejects.toMatchObject({
+    sandbox = new ParseSandbox({ timeoutMs: 60_000, maxHeapMb: 48, threads: 1, recycleAfter: 10 });
+    await expect(sandbox.parse({ bytes: Buffer.from(huge(800_000)), filename: 'big.md' })).rejects.toMatchObject({
       code: 'out_of_memory',
     });
     const ok = await sandbox.parse({ bytes: Buffer.from('after\n'), filename: 'ok.txt' });

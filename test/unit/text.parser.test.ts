@@ -70,6 +70,11 @@ describe('detectFormat', () => {
     });
     expect(detectFormat(Buffer.from('# Title'), 'notes.md')).toMatchObject({ ok: true, format: 'markdown' });
     expect(detectFormat(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0, 0, 0, 0]), 'x.md')).toMatchObject({ ok: false });
-    expect(detectFormat(Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1]), 'x.docx')).toMatchObject({ ok: false });
+    expect(detectFormat(Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1]), 'x.doc')).toMatchObject({ ok: false });
+    // Encrypted OOXML is OLE2 too; its parser reports "encrypted".
+    expect(detectFormat(Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1]), 'x.xlsx')).toMatchObject({
+      ok: true,
+      format: 'xlsx',
+    });
   });
 });

@@ -56,6 +56,9 @@ export function detectFormat(bytes: Buffer, filename: string): Detection {
     return { ok: false, reason: 'a ZIP archive that is not a DOCX, XLSX or PPTX document' };
   }
   if (bytes[0] === 0xd0 && bytes[1] === 0xcf && bytes[2] === 0x11 && bytes[3] === 0xe0) {
+    // A password-protected DOCX/XLSX/PPTX is an OLE2 container: let its parser say "encrypted".
+    const office = EXTENSIONS[ext];
+    if (office === 'docx' || office === 'xlsx' || office === 'pptx') return found(office);
     return {
       ok: false,
       reason:

@@ -35,6 +35,12 @@ interface Slot {
 
 const STARTUP_TIMEOUT_MS = 60_000;
 
+function asOutOfMemory(err: Error & { code?: string }, maxHeapMb: number): Error {
+  return err.code === 'ERR_WORKER_OUT_OF_MEMORY'
+    ? new ParseError('out_of_memory', `Parsing needed more than ${maxHeapMb} MB of memory and was stopped.`)
+    : err;
+}
+
 export class ParseSandbox {
   private readonly slots: Slot[] = [];
   private readonly waiting: ((slot: Slot) => void)[] = [];
@@ -109,7 +115,7 @@ export class ParseSandbox {
         await slot.ready;
       } catch (err) {
         healthy = false;
-        throw err;
+        throw asOutOfMemory(err as Error & { code?: string }, this.limits.maxHeapMb);
       }
       return await new Promise((resolve, reject) => {
         const timer = setTimeout(() => {

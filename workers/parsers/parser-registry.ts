@@ -4,8 +4,30 @@ import { MarkdownParser } from './markdown.parser';
 import { ParseError, type DocumentFormat, type ParsedDocument, type Parser, type ParserInput } from './parsed-document';
 import { TextParser } from './text.parser';
 
+/**
+ * Loads a parser's module on first use: the Office, PDF and HTML stacks are large, and a parse
+ * thread (or an API process that only sniffs types) should not pay for formats it never sees.
+ */
+class LazyParser implements Parser {
+  private loaded?: Promise<Parser>;
+  constructor(
+    readonly format: DocumentFormat,
+    private readonly load: () => Promise<Parser>,
+  ) {}
+  async parse(input: ParserInput): Promise<ParsedDocument> {
+    this.loaded ??= this.load();
+    return (await this.loaded).parse(input);
+  }
+}
+
 export function defaultParsers(): Parser[] {
-  return [new MarkdownParser(), new TextParser()];
+  return [
+    new MarkdownParser(),
+    new TextParser(),
+    new LazyParser('docx', async () => new (await import('./docx.parser')).DocxParser()),
+    new LazyParser('xlsx', async () => new (await import('./xlsx.parser')).XlsxParser()),
+    new LazyParser('pptx', async () => new (await import('./pptx.parser')).PptxParser()),
+  ];
 }
 
 /** What the ingest job needs: the registry in-process, or the sandbox around it. */
