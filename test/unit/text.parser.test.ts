@@ -78,3 +78,13 @@ describe('detectFormat', () => {
     });
   });
 });
+
+describe('repairMojibake', () => {
+  it('repairs UTF-8 that was read as Latin-1 and saved again', async () => {
+    const { repairMojibake } = await import('../../workers/parsers/text-decoding');
+    expect(repairMojibake('Youth career \u00e2\u0080\u00931986')).toBe('Youth career \u20131986');
+    expect(repairMojibake('caf\u00c3\u00a9')).toBe('caf\u00e9');
+    // Real Latin-1 letters and other scripts are left alone.
+    expect(repairMojibake('können äöüß Ørsted 中文')).toBe('können äöüß Ørsted 中文');
+  });
+});

@@ -53,7 +53,7 @@ export function decodeText(bytes: Buffer): DecodedText {
   const u16 = guessUtf16(bytes);
   if (u16) return { text: iconv.decode(bytes, u16), encoding: u16 };
   try {
-    return { text: new TextDecoder('utf-8', { fatal: true }).decode(bytes), encoding: 'utf-8' };
+    return { text: repairMojibake(new TextDecoder('utf-8', { fatal: true }).decode(bytes)), encoding: 'utf-8' };
   } catch {
     // not UTF-8: fall through to detection
   }
@@ -64,6 +64,28 @@ export function decodeText(bytes: Buffer): DecodedText {
   const pick = cjk ?? candidates[0];
   const encoding = pick ? pick.name.toLowerCase() : 'windows-1252';
   return { text: iconv.decode(bytes, encoding), encoding };
+}
+
+// A run of Latin-1 characters that spells valid UTF-8 lead + continuation bytes.
+const MOJIBAKE = /[\u00c2-\u00f4][\u0080-\u00bf]{1,3}/g;
+
+/**
+ * Repairs text that was UTF-8, misread as Latin-1/cp1252 and saved as UTF-8 again ("â\u0080\u0093"
+ * for "–", "Ã©" for "é") — common in scraped pages. Only runs that decode to valid UTF-8 and
+ * carry a telltale (a C1 control character, or Ã/Â before a Latin-1 sign) are replaced, so real
+ * Latin-1 letters stay as they are.
+ */
+export function repairMojibake(text: string): string {
+  return text.replace(MOJIBAKE, (run) => {
+    if (!/[\u0080-\u009f]/.test(run) && !/^[\u00c2\u00c3][\u00a0-\u00bf]$/.test(run)) return run;
+    const bytes = Buffer.from(run, 'latin1');
+    try {
+      const fixed = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+      return fixed.length === 1 ? fixed : run;
+    } catch {
+      return run;
+    }
+  });
 }
 
 /** True when the bytes look like text rather than a binary format. */

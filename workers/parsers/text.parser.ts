@@ -24,7 +24,15 @@ function headingLevel(line: string, next: string | undefined): number | null {
   if (num) return Math.min(num[1]!.split('.').length, 6);
   if (next !== undefined && /^={3,}\s*$/.test(next)) return 1;
   if (next !== undefined && /^-{3,}\s*$/.test(next)) return 2;
-  if (/^[A-Z][A-Z0-9 &,'()-]{3,60}$/.test(t) && /[A-Z]{3}/.test(t)) return 2;
+  // ALL-CAPS titles, but not record codes like "WKU  057006474": mostly letters, one space apart.
+  if (
+    /^[A-Z][A-Z0-9 &,'()-]{3,60}$/.test(t) &&
+    /[A-Z]{3}/.test(t) &&
+    !/\s{2}/.test(t) &&
+    (t.match(/\d/g)?.length ?? 0) <= t.length / 5
+  ) {
+    return 2;
+  }
   return null;
 }
 
@@ -36,7 +44,7 @@ export class TextParser implements Parser {
     // eslint-disable-next-line no-control-regex -- stripping control characters is the point
     const normalized = text.replace(/\r\n?/g, '\n').replace(/\u0000/g, '');
     if (!normalized.trim()) throw new ParseError('empty', 'The document is empty (no text).');
-    const paragraphs = normalized.split(/\n\s*\n/);
+    const paragraphs = splitParagraphs(normalized);
     const blocks: Block[] = [];
     for (const para of paragraphs) {
       const lines = para.split('\n').filter((l) => l.trim() !== '');
@@ -78,6 +86,19 @@ export class TextParser implements Parser {
     }
     return { title: deriveTitle(blocks, input.filename), blocks, metadata: { encoding } };
   }
+}
+
+/**
+ * Blank lines separate paragraphs. Text exported with one paragraph per line and no blank
+ * lines (web copy-paste, transcripts) would otherwise become one giant paragraph: when blank
+ * lines are rare and the lines are not hard-wrapped to a width, every line is a paragraph.
+ */
+export function splitParagraphs(text: string): string[] {
+  const byBlank = text.split(/\n\s*\n/);
+  const lines = text.split('\n').filter((l) => l.trim());
+  if (lines.length < 20 || byBlank.length * 10 > lines.length) return byBlank;
+  const wrapped = lines.filter((l) => l.length >= 55 && l.length <= 100).length / lines.length;
+  return wrapped > 0.6 ? byBlank : lines;
 }
 
 /** Joins hard-wrapped lines: no space between CJK characters, hyphenation undone. */
