@@ -51,7 +51,8 @@ export class DocumentsService {
     const filename = sanitizeFilename(file.originalname);
     const detected = detectFormat(file.buffer, filename);
     if (!detected.ok) {
-      const actually = await describeBinary(file.buffer);
+      // Our own reason is specific for containers we know (ZIP, OLE2); name other binaries.
+      const actually = detected.generic ? await describeBinary(file.buffer) : null;
       throw new AppError(
         'unsupported_media_type',
         `"${filename}" is ${actually ?? detected.reason}; Fennel reads PDF, DOCX, XLSX, PPTX, HTML, Markdown and text.`,

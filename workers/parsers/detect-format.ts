@@ -65,8 +65,13 @@ export function detectFormat(bytes: Buffer, filename: string): Detection {
         'a legacy or encrypted Office file (OLE2: .doc/.xls/.ppt or password-protected); save it as DOCX/XLSX/PPTX without a password',
     };
   }
-  if (!looksLikeText(bytes))
-    return { ok: false, reason: 'binary content that is none of PDF, DOCX, XLSX, PPTX, HTML, Markdown or text' };
+  if (!looksLikeText(bytes)) {
+    return {
+      ok: false,
+      reason: 'binary content that is none of PDF, DOCX, XLSX, PPTX, HTML, Markdown or text',
+      generic: true,
+    };
+  }
   const start = bytes.subarray(0, 2048).toString('latin1').replace(/\0/g, '').trimStart().toLowerCase();
   if (
     ext !== 'md' &&

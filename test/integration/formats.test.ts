@@ -1,0 +1,77 @@
+// Real documents of every format through the whole path — upload, parse thread, chunks, search —
+// and the malformed corpus failing one by one with readable reasons while the worker keeps going.
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PROJECT_ROOT } from '../../src/config/paths';
+import { startFennel, type Harness } from '../support/fennel-harness';
+
+const CORPUS = join(PROJECT_ROOT, '..', 'shared', 'corpus');
+let f: Harness;
+
+beforeAll(async () => {
+  f = await startFennel('formats', { env: { FENNEL_INGEST_CONCURRENCY: '2' } });
+  await f.api('POST', '/api/v1/kbs', { slug: 'corpus', name: 'Corpus' });
+});
+afterAll(() => f?.stop());
+
+const file = (rel: string) => ({ name: rel.split('/').pop()!, content: readFileSync(join(CORPUS, rel)) });
+
+async function ingest(rels: string[]) {
+  const up = await f.upload('corpus', rels.map(file));
+  expect(up.status).toBe(202);
+  const docs = [];
+  for (const item of up.body.items) docs.push(await f.waitFor('corpus', item.documentId, ['ready', 'failed'], 90_000));
+  return docs as { id: string; title: string; latest: { status: string; error: string | null; filename: string } }[];
+}
+
+describe('formats end to end', () => {
+  it('ingests Office documents and finds their content with provenance', async () => {
+    const docs = await ingest([
+      'docx/docling_word_tables.docx',
+      'xlsx/docling_xlsx_01.xlsx',
+      'pptx/docling_powerpoint_sample.pptx',
+    ]);
+    expect(docs.map((d) => [d.latest.filename, d.latest.status, d.latest.error])).toEqual([
+      ['docling_word_tables.docx', 'ready', null],
+      ['docling_xlsx_01.xlsx', 'ready', null],
+      ['docling_powerpoint_sample.pptx', 'ready', null],
+    ]);
+    const md = await f.api('GET', `/api/v1/kbs/corpus/documents/${docs[1]!.id}/markdown`);
+    expect(md.text).toMatch(/^\| .* \|$/m); // sheets come out as Markdown tables
+    const search = await f.api('POST', '/api/v1/kbs/corpus/search', { query: 'powerpoint slide', topK: 20 });
+    const slideHit = search.body.hits.find((h: { documentId: string }) => h.documentId === docs[2]!.id);
+    expect(slideHit?.metadata.slide).toBeGreaterThanOrEqual(1);
+  });
+
+  it('fails each malformed file with a readable reason and keeps serving the rest', async () => {
+    const malformed = readdirSync(join(CORPUS, 'malformed'))
+      .filter((n) => /\.(docx|xlsx|pptx|txt|md|zip)$/.test(n))
+      .map((n) => `malformed/${n}`);
+    const form = new FormData();
+    for (const rel of [...malformed, 'md/unstructured_simple-table.md']) {
+      const { name, content } = file(rel);
+      form.append('file', new Blob([new Uint8Array(content)]), name);
+    }
+    const up = await f.api('POST', '/api/v1/kbs/corpus/documents', form);
+    // .zip archives that are not Office documents are refused at the door, nothing stored.
+    expect(up.status).toBe(415);
+    expect(up.body.message).toMatch(
+      /mammoth_(empty|hello)\.zip" is a ZIP archive that is not a DOCX, XLSX or PPTX document/,
+    );
+
+    const accepted = malformed.filter((r) => !r.endsWith('.zip'));
+    const docs = await ingest([...accepted, 'md/unstructured_simple-table.md']);
+    const outcome = Object.fromEntries(docs.map((d) => [d.latest.filename, d.latest.error ?? d.latest.status]));
+    expect(outcome).toMatchObject({
+      'DERIVED_truncated_word_sample.docx': expect.stringMatching(/damaged|corrupt|truncated|not a valid/i),
+      'unstructured_password_protected.xlsx': expect.stringMatching(/password|encrypted/i),
+      'unstructured_empty.txt': expect.stringMatching(/empty/i),
+      'unstructured_fake-text-all-whitespace.txt': expect.stringMatching(/empty/i),
+      'unstructured_umlauts-non-utf8.md': 'ready',
+      'unstructured_simple-table.md': 'ready',
+    });
+    const search = await f.api('POST', '/api/v1/kbs/corpus/search', { query: 'Juicy Apples price', topK: 3 });
+    expect(search.body.hits[0].text).toContain('| Juicy Apples | 1.99 | 739 |');
+  });
+});
