@@ -2,7 +2,7 @@
 // of the same library (bench/raw-extractors.ts), over every corpus file, in the same run; and
 // the peak memory of parsing the largest corpus file, measured in a fresh process.
 import { execFileSync } from 'node:child_process';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PROJECT_ROOT } from '../src/config/paths';
 import type { DocumentFormat } from '../workers/parsers/parsed-document';

@@ -9,6 +9,12 @@ if ! pg_isready -h 127.0.0.1 -p 5432 -q; then
   pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | head -1)" main start
 fi
 bash scripts/ensure-pgvector.sh
+# The PDF fixtures are written with a CJK font from Debian's fonts packages.
+if [ ! -f /usr/share/fonts/truetype/wqy/wqy-zenhei.ttc ]; then
+  echo "test: installing fonts-wqy-zenhei for the Chinese PDF fixtures" >&2
+  (apt-get -qq update && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-wqy-zenhei) >/dev/null 2>&1 ||
+    echo "test: could not install fonts-wqy-zenhei; the Chinese PDF fixture test will fail" >&2
+fi
 npm run build --silent
 npm run lint --silent
 npx vitest run "$@"

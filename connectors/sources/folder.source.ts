@@ -134,7 +134,15 @@ export class FolderSource {
 
   private async reconcile(): Promise<RescanReport> {
     const root = await this.resolveRoot();
-    const report: RescanReport = { upserted: 0, renamed: 0, removed: 0, unchanged: 0, skipped: 0, failed: 0, problems: [] };
+    const report: RescanReport = {
+      upserted: 0,
+      renamed: 0,
+      removed: 0,
+      unchanged: 0,
+      skipped: 0,
+      failed: 0,
+      problems: [],
+    };
     const scan = await scanFolder(root, (ref) => this.isCandidate(ref));
     report.problems.push(...scan.problems);
     for (const problem of scan.problems) this.log.warn(`folder source ${root}: ${problem}; nothing removed this time`);

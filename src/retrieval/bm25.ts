@@ -5,9 +5,9 @@
 // Query terms: each DISTINCT query term contributes once, whatever its count in the query. The
 // tokenizer emits overlapping terms on purpose (identifier parts, search-mode sub-words), so a
 // query like "cuda11.8 cuda" repeats `cuda`; summing per occurrence would let the analysis, not
-// the user, decide a term's weight. Measured on cmrc2018_zh/xquad_zh/scifact_en this is within
-// noise of per-occurrence summing (see the tokenizer report), and it keeps the SQL a plain
-// `term = ANY($distinct_terms)`.
+// the user, decide a term's weight. nDCG@10 distinct vs per-occurrence (Lucene's sum), with the
+// Tokenizer: cmrc2018_zh .9885 vs .9868, xquad_zh .9649 vs .9659, scifact_en .7064 vs .7043 —
+// noise-level, and distinct keeps the SQL a plain `term = ANY($distinct_terms)`.
 
 export interface Bm25Params {
   /** Term-frequency saturation; 0 makes a term count as present/absent only. */

@@ -3,9 +3,9 @@
 
 /**
  * Lucene's English stop set (EnglishAnalyzer / Elasticsearch `_english_`), the list the published
- * BM25 baselines use. Measured against the longer NLTK list (179 words): see the report in
- * tokenizer.ts — the short list scored no worse and keeps words like "not", "no", "only", "after"
- * out of the stop list, which matter in questions.
+ * BM25 baselines use. Against NLTK's 179-word list, nDCG@10 was equal (xquad_en .9694 vs .9696,
+ * scifact_en .7064 vs .7065) and recall@100 slightly better (scifact_en .937 vs .933): the long list
+ * also removes words questions turn on, such as "not", "only", "after", "few", "most".
  */
 export const ENGLISH_STOPWORDS: ReadonlySet<string> = new Set([
   'a',

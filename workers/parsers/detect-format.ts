@@ -44,7 +44,8 @@ function officeFlavour(bytes: Buffer): DocumentFormat | null {
   return null;
 }
 
-export type Detection = { ok: true; format: DocumentFormat; mime: string } | { ok: false; reason: string };
+export type Detection =
+  { ok: true; format: DocumentFormat; mime: string } | { ok: false; reason: string; generic?: boolean };
 
 export function detectFormat(bytes: Buffer, filename: string): Detection {
   const ext = extensionOf(filename);

@@ -27,6 +27,8 @@ export function defaultParsers(): Parser[] {
     new LazyParser('docx', async () => new (await import('./docx.parser')).DocxParser()),
     new LazyParser('xlsx', async () => new (await import('./xlsx.parser')).XlsxParser()),
     new LazyParser('pptx', async () => new (await import('./pptx.parser')).PptxParser()),
+    new LazyParser('pdf', async () => new (await import('./pdf.parser')).PdfParser()),
+    new LazyParser('html', async () => new (await import('./html.parser')).HtmlParser()),
   ];
 }
 

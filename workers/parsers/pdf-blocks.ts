@@ -1,0 +1,291 @@
+// Lines of one flow -> headings, paragraphs and lists. Headings are told by font size against
+// the document's body size (the size most text is set in), or by a section number in a font
+// other than the body font; paragraphs end at a wider gap, an indent or a short final line.
+import { joinLines } from './text.parser';
+import type { Block, ListItem } from './parsed-document';
+import type { Line } from './pdf-lines';
+import type { FlowItem } from './pdf-tables';
+
+export interface DocStats {
+  bodySize: number;
+  bodyFont: string;
+  /** Typewriter-style documents set everything in a fixed-pitch font; then it is not code. */
+  bodyMono: boolean;
+  /** Heading font sizes, biggest first; index + 1 is the heading level. */
+  headingSizes: number[];
+  /** Hyphenated words written inside lines, lowercased: these hyphens are real. */
+  compounds: Set<string>;
+}
+
+/** Headings are at least this much bigger than body text (13.5pt over 12pt qualifies). */
+const HEADING_RATIO = 1.12;
+const MAX_HEADING_CHARS = 150;
+const MAX_HEADING_LINES = 2;
+const SECTION_NUMBER =
+  /^(?:(\d{1,2}(?:\.\d{1,2}){0,3})\.?|[IVX]{1,4}\.|第[一二三四五六七八九十百零〇\d]+[章节篇部])\s*\p{L}/u;
+const BULLET = /^([•●○◦▪▫■□◆◇►▸▶➢➤✓✔·∙‣⁃]|[*–—-](?=\s))\s*/;
+const ENUMERATOR = /^(\(?\d{1,3}[.)）](?=\s|\p{L})|[（(]\d{1,3}[)）]|\(?[a-zA-Z][.)](?=\s)|[①-⑳])\s*/u;
+const SENTENCE_END = /[.!?。！？:：;；”"』」)]$/;
+
+function hasWords(text: string): boolean {
+  return /\p{L}.*\p{L}/su.test(text);
+}
+
+function isHeadingSized(line: Line, stats: DocStats): boolean {
+  return (
+    !isCode(line, stats) &&
+    line.size >= HEADING_RATIO * stats.bodySize &&
+    line.text.length <= MAX_HEADING_CHARS &&
+    hasWords(line.text) &&
+    // A full sentence in a bigger font is a lead paragraph, not a heading.
+    !(line.text.length > 40 && /[.!?。！？]$/.test(line.text))
+  );
+}
+
+/**
+ * Joins a paragraph's lines. A hyphen at a line end is dropped ("ef-" + "ficient") unless the
+ * document spells the hyphenated compound elsewhere ("dual-" + "encoder" when "dual-encoder"
+ * occurs mid-line).
+ */
+function joinParagraph(lines: Line[], stats: DocStats): string {
+  let out = '';
+  for (const line of lines) {
+    const text = line.text;
+    const head = /^\p{Ll}[\p{L}]*/u.exec(text)?.[0];
+    const tail = /[\p{L}]+-$/u.exec(out)?.[0];
+    if (tail && head && stats.compounds.has(`${tail}${head}`.toLowerCase())) out += text;
+    else out = joinLines(out ? [out, text] : [text]);
+  }
+  return out;
+}
+
+export function computeStats(lines: Line[]): DocStats {
+  const sizeWeight = new Map<number, number>();
+  const fontWeight = new Map<string, number>();
+  let monoChars = 0;
+  let allChars = 0;
+  for (const l of lines) {
+    for (const s of l.segs) {
+      sizeWeight.set(s.size, (sizeWeight.get(s.size) ?? 0) + s.chars);
+      fontWeight.set(s.font, (fontWeight.get(s.font) ?? 0) + s.chars);
+      if (s.mono) monoChars += s.chars;
+      allChars += s.chars;
+    }
+  }
+  const top = <K>(m: Map<K, number>, fallback: K) => [...m.entries()].sort((a, b) => b[1] - a[1])[0]?.[0] ?? fallback;
+  const stats: DocStats = {
+    bodySize: top(sizeWeight, 10),
+    bodyFont: top(fontWeight, ''),
+    bodyMono: monoChars > 0.5 * allChars,
+    headingSizes: [],
+    compounds: new Set(
+      lines.flatMap(
+        (l) =>
+          l.text
+            .slice(0, -1)
+            .toLowerCase()
+            .match(/\p{L}+-\p{L}+/gu) ?? [],
+      ),
+    ),
+  };
+  const sizes = [...new Set(lines.filter((l) => isHeadingSized(l, stats)).map((l) => l.size))].sort((a, b) => b - a);
+  // Sizes within 5% of each other are one level (rounding, slightly different fonts).
+  for (const s of sizes) {
+    const last = stats.headingSizes[stats.headingSizes.length - 1];
+    if (last === undefined || s < last * 0.95) stats.headingSizes.push(s);
+  }
+  return stats;
+}
+
+function isCode(line: Line, stats: DocStats): boolean {
+  return line.mono && !stats.bodyMono;
+}
+
+/** A code line keeps its indentation and inner alignment, measured in character widths. */
+function codeText(line: Line, left: number): string {
+  const em = 0.6 * line.size;
+  let out = ' '.repeat(Math.max(0, Math.round((line.x0 - left) / em)));
+  let end = line.x0;
+  for (const s of line.segs) {
+    if (s !== line.segs[0]) out += ' '.repeat(Math.max(1, Math.round((s.x0 - end) / em)));
+    out += s.text;
+    end = s.x1;
+  }
+  return out.trimEnd();
+}
+
+function headingLevel(line: Line, next: Line | undefined, stats: DocStats): number | null {
+  if (isHeadingSized(line, stats)) {
+    const idx = stats.headingSizes.findIndex((s) => line.size >= s * 0.95);
+    return Math.min(6, (idx < 0 ? stats.headingSizes.length : idx) + 1);
+  }
+  // Same-size headings: numbered, standalone and set in a font other than the body's (bold).
+  const num = SECTION_NUMBER.exec(line.text);
+  if (
+    num &&
+    line.font !== stats.bodyFont &&
+    Math.abs(line.size - stats.bodySize) <= 0.1 * stats.bodySize &&
+    line.text.length <= 100 &&
+    !/[.。,，;；:：]$/.test(line.text) &&
+    (!next || next.font !== line.font)
+  ) {
+    const depth = num[1] ? num[1].split('.').length : 1;
+    return Math.min(6, stats.headingSizes.length + depth);
+  }
+  return null;
+}
+
+function isLoneTitle(line: Line, next: Line | undefined, stats: DocStats): boolean {
+  return (
+    line.font !== stats.bodyFont &&
+    next?.font === stats.bodyFont &&
+    line.text.length <= 100 &&
+    hasWords(line.text) &&
+    !/[.。,，;；:：]$/.test(line.text)
+  );
+}
+
+function median(values: number[], fallback: number): number {
+  if (!values.length) return fallback;
+  const s = [...values].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)]!;
+}
+
+function mostCommonLeft(lines: Line[]): number {
+  const counts = new Map<number, number>();
+  for (const l of lines) counts.set(Math.round(l.x0), (counts.get(Math.round(l.x0)) ?? 0) + 1);
+  return [...counts.entries()].sort((a, b) => b[1] - a[1] || a[0] - b[0])[0]?.[0] ?? 0;
+}
+
+/**
+ * `documentStart`: this flow opens the document, where a lone line in a font other than the
+ * body's (a bold title at body size) is the title.
+ */
+export function flowToBlocks(items: FlowItem[], page: number, stats: DocStats, documentStart = false): Block[] {
+  const lines = items.flatMap((it) => (it.kind === 'line' ? [it.line] : []));
+  const gaps: number[] = [];
+  for (let i = 1; i < lines.length; i++) {
+    const g = lines[i]!.top - lines[i - 1]!.bottom;
+    if (g > -2 && Math.abs(lines[i]!.size - lines[i - 1]!.size) < 0.5) gaps.push(Math.max(0, g));
+  }
+  const typicalGap = median(gaps, 0.3 * stats.bodySize);
+  const left = mostCommonLeft(lines);
+  const right = Math.max(...lines.map((l) => l.x1), 0);
+  const prov = { page };
+  const blocks: Block[] = [];
+
+  let para: Line[] = [];
+  let heading: { lines: Line[]; level: number } | null = null;
+  let list: { items: ListItem[]; markers: number[]; textX: number; last: Line } | null = null;
+  let code: Line[] = [];
+
+  const flushPara = () => {
+    if (para.length) blocks.push({ kind: 'paragraph', text: joinParagraph(para, stats), prov });
+    para = [];
+  };
+  const flushHeading = () => {
+    if (!heading) return;
+    const text = joinLines(heading.lines.map((l) => l.text));
+    if (heading.lines.length > MAX_HEADING_LINES || text.length > MAX_HEADING_CHARS)
+      blocks.push({ kind: 'paragraph', text, prov });
+    else blocks.push({ kind: 'heading', level: heading.level, text, prov });
+    heading = null;
+  };
+  const flushList = () => {
+    if (list) blocks.push({ kind: 'list', items: list.items, prov });
+    list = null;
+  };
+  const flushCode = () => {
+    if (!code.length) return;
+    const codeLeft = Math.min(...code.map((l) => l.x0));
+    blocks.push({ kind: 'code', text: code.map((l) => codeText(l, codeLeft)).join('\n'), prov });
+    code = [];
+  };
+  const flushAll = () => {
+    flushPara();
+    flushHeading();
+    flushList();
+    flushCode();
+  };
+
+  items.forEach((item, idx) => {
+    if (item.kind === 'table') {
+      flushAll();
+      blocks.push({ kind: 'table', header: item.header, rows: item.rows, prov });
+      return;
+    }
+    const line = item.line;
+    if (isCode(line, stats)) {
+      flushPara();
+      flushHeading();
+      flushList();
+      code.push(line);
+      return;
+    }
+    flushCode();
+    const next = items[idx + 1]?.kind === 'line' ? (items[idx + 1] as { line: Line }).line : undefined;
+    const prev = para[para.length - 1] ?? list?.last ?? heading?.lines[heading.lines.length - 1];
+    const gap = prev ? line.top - prev.bottom : 0;
+    const wideGap = gap > Math.max(typicalGap * 1.8, typicalGap + 0.45 * line.size);
+
+    const level =
+      headingLevel(line, next, stats) ?? (documentStart && idx === 0 && isLoneTitle(line, next, stats) ? 1 : null);
+    if (level !== null) {
+      flushPara();
+      flushList();
+      // A wrapped title fills its first line; a shorter line above a longer one is another heading.
+      const last = heading?.lines[heading.lines.length - 1];
+      const wraps =
+        last !== undefined &&
+        (last.x1 - last.x0 >= 0.85 * (line.x1 - line.x0) || Math.abs(last.x0 - line.x0) <= 0.5 * line.size);
+      if (heading && (heading.level !== level || wideGap || !wraps)) flushHeading();
+      if (heading) heading.lines.push(line);
+      else heading = { lines: [line], level };
+      return;
+    }
+    flushHeading();
+
+    const marker = BULLET.exec(line.text) ?? ENUMERATOR.exec(line.text);
+    if (marker && line.text.length > marker[0].length) {
+      flushPara();
+      if (!list || wideGap) {
+        flushList();
+        list = { items: [], markers: [], textX: line.x0, last: line };
+      }
+      while (list.markers.length && line.x0 < list.markers[list.markers.length - 1]! - 0.5 * line.size)
+        list.markers.pop();
+      const top = list.markers[list.markers.length - 1];
+      if (top === undefined || line.x0 > top + 0.8 * line.size) list.markers.push(line.x0);
+      const textSeg = line.segs.length > 1 && line.segs[0]!.text.length <= 3 ? line.segs[1]! : undefined;
+      list.textX = textSeg ? textSeg.x0 : line.x0 + line.size;
+      list.items.push({
+        text: line.text.slice(marker[0].length).trim(),
+        depth: list.markers.length - 1,
+        ordered: !BULLET.test(line.text),
+      });
+      list.last = line;
+      return;
+    }
+    if (list) {
+      // A continuation line of a list item hangs under the item's text, not under its bullet.
+      if (!wideGap && line.x0 >= list.textX - 0.6 * line.size) {
+        const item = list.items[list.items.length - 1]!;
+        item.text = joinLines([item.text, line.text]);
+        list.last = line;
+        return;
+      }
+      flushList();
+    }
+
+    if (para.length) {
+      const last = para[para.length - 1]!;
+      const indented = line.x0 > left + 0.8 * line.size && last.x0 <= left + 0.4 * line.size;
+      const lastEndedShort = last.x1 < right - 4 * last.size && SENTENCE_END.test(last.text);
+      const sizeChanged = Math.abs(line.size - last.size) > 0.15 * last.size;
+      if (wideGap || indented || lastEndedShort || sizeChanged) flushPara();
+    }
+    para.push(line);
+  });
+  flushAll();
+  return blocks;
+}
