@@ -1,4 +1,5 @@
 import {
+  Body,
   Controller,
   Delete,
   Get,
@@ -28,7 +29,10 @@ const listSchema = z.object({
 const multipartBody = {
   schema: {
     type: 'object',
-    properties: { file: { type: 'array', items: { type: 'string', format: 'binary' } } },
+    properties: {
+      file: { type: 'array', items: { type: 'string', format: 'binary' } },
+      password: { type: 'string', description: 'opens password-protected PDFs' },
+    },
   },
 };
 
@@ -39,6 +43,18 @@ function filesFrom(files: Express.Multer.File[] | undefined): UploadedFile[] {
   if (stray.length)
     throw new AppError('bad_request', `Unexpected multipart field(s): ${stray.join(', ')}; use "file".`);
   return all;
+}
+
+/**
+ * An optional `password` form field opens encrypted PDFs. It travels only in the job payload,
+ * never into the database, so a lost job fails as "password protected" rather than leaking it.
+ */
+function passwordFrom(body: unknown): string | undefined {
+  const p = (body as { password?: unknown } | undefined)?.password;
+  if (p === undefined || p === '') return undefined;
+  if (typeof p !== 'string' || p.length > 1024)
+    throw new AppError('bad_request', '"password" must be a string of at most 1024 characters.');
+  return p;
 }
 
 @ApiTags('documents')
@@ -52,8 +68,12 @@ export class DocumentsController {
   @ApiConsumes('multipart/form-data')
   @ApiBody(multipartBody)
   @UseInterceptors(AnyFilesInterceptor())
-  async upload(@Param('kb') kb: string, @UploadedFiles() files: Express.Multer.File[] | undefined) {
-    return { items: await this.docs.upload(kb, filesFrom(files)) };
+  async upload(
+    @Param('kb') kb: string,
+    @UploadedFiles() files: Express.Multer.File[] | undefined,
+    @Body() body: unknown,
+  ) {
+    return { items: await this.docs.upload(kb, filesFrom(files), undefined, passwordFrom(body)) };
   }
 
   @Put(':doc')

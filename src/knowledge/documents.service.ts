@@ -74,7 +74,12 @@ export class DocumentsService {
     };
   }
 
-  async upload(kbRef: string, files: UploadedFile[], origin: UploadSource = UPLOAD): Promise<UploadResult[]> {
+  async upload(
+    kbRef: string,
+    files: UploadedFile[],
+    origin: UploadSource = UPLOAD,
+    password?: string,
+  ): Promise<UploadResult[]> {
     const kb = await this.kbs.get(kbRef);
     if (files.length === 0) throw new AppError('bad_request', 'Attach at least one file in a "file" field.');
     // Check every file before storing any, so a bad file in a batch stores nothing half-way.
@@ -86,7 +91,8 @@ export class DocumentsService {
     const results: UploadResult[] = [];
     for (const c of contents) {
       const { document, created } = await this.docs.createDocument(kb.id, c);
-      if (created) await this.ingest.enqueue({ kbId: kb.id, documentId: document.id, versionId: document.latest.id });
+      if (created)
+        await this.ingest.enqueue({ kbId: kb.id, documentId: document.id, versionId: document.latest.id, password });
       results.push({
         documentId: document.id,
         versionId: document.latest.id,
@@ -98,13 +104,13 @@ export class DocumentsService {
     return results;
   }
 
-  async replace(kbRef: string, documentId: string, file: UploadedFile): Promise<UploadResult> {
+  async replace(kbRef: string, documentId: string, file: UploadedFile, password?: string): Promise<UploadResult> {
     const kb = await this.kbs.get(kbRef);
     const c = await this.content(file, UPLOAD);
     await this.checkQuota(kb, c.bytes.length);
     const added = await this.docs.addVersion(kb.id, documentId, c);
     if (!added) throw notFound('Document', documentId);
-    if (added.created) await this.ingest.enqueue({ kbId: kb.id, documentId, versionId: added.versionId });
+    if (added.created) await this.ingest.enqueue({ kbId: kb.id, documentId, versionId: added.versionId, password });
     const doc = await this.get(kbRef, documentId);
     return {
       documentId,

@@ -9,6 +9,8 @@ export interface IngestJob {
   kbId: string;
   documentId: string;
   versionId: string;
+  /** Opens an encrypted document; kept only in the job, never in the database. */
+  password?: string;
 }
 
 export interface SyncJob {

@@ -26,6 +26,39 @@ async function ingest(rels: string[]) {
 }
 
 describe('formats end to end', () => {
+  it('ingests PDF and HTML, Chinese included, with page provenance', async () => {
+    const docs = await ingest([
+      'pdf/mineru_chemical_introduction_zh.pdf',
+      'html/readability_qq_zh.html',
+      'pdf/mineru_small_ocr_scanned.pdf',
+    ]);
+    expect(docs.map((d) => [d.latest.filename, d.latest.status])).toEqual([
+      ['mineru_chemical_introduction_zh.pdf', 'ready'],
+      ['readability_qq_zh.html', 'ready'],
+      ['mineru_small_ocr_scanned.pdf', 'failed'],
+    ]);
+    expect(docs[2]!.latest.error).toMatch(/no extractable text/);
+    const pdfMd = await f.api('GET', `/api/v1/kbs/corpus/documents/${docs[0]!.id}/markdown`);
+    expect(pdfMd.text).toMatch(/[\u4e00-\u9fff]{8}/);
+    const chunks = await f.api('POST', '/api/v1/kbs/corpus/search', { query: pdfMd.text.slice(0, 200), topK: 5 });
+    const fromPdf = chunks.body.hits.filter((h: { documentId: string }) => h.documentId === docs[0]!.id);
+    expect(fromPdf.length).toBeGreaterThan(0);
+    expect(fromPdf.every((h: { page: number | null }) => typeof h.page === 'number' && h.page >= 1)).toBe(true);
+  });
+
+  it('opens a password-protected PDF with the password given on upload', async () => {
+    const form = new FormData();
+    const { name, content } = file('malformed/docling_password_2206.01062_pg3.pdf');
+    form.append('file', new Blob([new Uint8Array(content)]), name);
+    form.append('password', '1234');
+    // Its own KB: the malformed test below uploads the same bytes without the password.
+    await f.api('POST', '/api/v1/kbs', { slug: 'locked', name: 'Locked' });
+    const up = await f.api('POST', '/api/v1/kbs/locked/documents', form);
+    expect(up.status).toBe(202);
+    const doc = await f.waitFor('locked', up.body.items[0].documentId, ['ready', 'failed'], 90_000);
+    expect([doc.latest.status, doc.latest.error]).toEqual(['ready', null]);
+  });
+
   it('ingests Office documents and finds their content with provenance', async () => {
     const docs = await ingest([
       'docx/docling_word_tables.docx',
@@ -46,7 +79,7 @@ describe('formats end to end', () => {
 
   it('fails each malformed file with a readable reason and keeps serving the rest', async () => {
     const malformed = readdirSync(join(CORPUS, 'malformed'))
-      .filter((n) => /\.(docx|xlsx|pptx|txt|md|zip)$/.test(n))
+      .filter((n) => /\.(pdf|docx|xlsx|pptx|txt|md|zip)$/.test(n))
       .map((n) => `malformed/${n}`);
     const form = new FormData();
     for (const rel of [...malformed, 'md/unstructured_simple-table.md']) {
@@ -69,6 +102,11 @@ describe('formats end to end', () => {
       'unstructured_empty.txt': expect.stringMatching(/empty/i),
       'unstructured_fake-text-all-whitespace.txt': expect.stringMatching(/empty/i),
       'unstructured_umlauts-non-utf8.md': 'ready',
+      'unstructured_password.pdf': expect.stringMatching(/password protected/),
+      'docling_password_2206.01062_pg3.pdf': expect.stringMatching(/password protected/),
+      'pypdf_libreoffice-writer-password.pdf': expect.stringMatching(/password protected/),
+      'pypdf_r4-aes-user-password.pdf': expect.stringMatching(/password protected/),
+      'pdfjs_empty_protected.pdf': expect.stringMatching(/empty|no extractable text/i),
       'unstructured_simple-table.md': 'ready',
     });
     const search = await f.api('POST', '/api/v1/kbs/corpus/search', { query: 'Juicy Apples price', topK: 3 });

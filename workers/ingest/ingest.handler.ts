@@ -61,7 +61,7 @@ export class IngestHandler {
   private async run(job: Job<IngestJob>, v: VersionToIngest, token: string) {
     const timings: Record<string, number> = {};
     const t0 = performance.now();
-    const parsed = await this.parsers.parse({ bytes: v.content, filename: v.filename });
+    const parsed = await this.parsers.parse({ bytes: v.content, filename: v.filename, password: job.data.password });
     const markdown = renderMarkdown(parsed.blocks);
     const chunks = chunkDocument(parsed, chunkingFor(v.kbSettings));
     if (chunks.length === 0) throw new ParseError('no_text', 'The document has no text to index.');
