@@ -8,6 +8,27 @@ export const kbSettingsSchema = z
   .object({
     /** Storage limit for this KB in bytes (newest version of every document). */
     maxBytes: z.number().int().min(1).optional(),
+    retrieval: z
+      .object({
+        mode: z.enum(['hybrid', 'lexical', 'vector']).optional(),
+        fusion: z
+          .object({
+            method: z.enum(['rrf', 'weighted']).optional(),
+            rrfK: z.number().min(1).max(1000).optional(),
+            weights: z
+              .object({ lexical: z.number().min(0).max(10).optional(), vector: z.number().min(0).max(10).optional() })
+              .strict()
+              .optional(),
+          })
+          .strict()
+          .optional(),
+        k1: z.number().min(0).max(10).optional(),
+        b: z.number().min(0).max(1).optional(),
+        candidates: z.number().int().min(1).max(1000).optional(),
+        customWords: z.array(z.string().trim().min(1).max(64)).max(10_000).optional(),
+      })
+      .strict()
+      .optional(),
     chunking: z
       .object({
         maxTokens: z.number().int().min(32).max(8192).optional(),

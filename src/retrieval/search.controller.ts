@@ -8,6 +8,14 @@ const searchSchema = z
   .object({
     query: z.string().trim().min(1, 'must not be empty').max(4000),
     topK: z.number().int().min(1).max(100).default(10),
+    mode: z.enum(['hybrid', 'lexical', 'vector']).optional(),
+    filters: z
+      .object({
+        documentIds: z.array(z.string().uuid()).max(1000).optional(),
+        sources: z.array(z.enum(['upload', 'folder', 'url'])).optional(),
+      })
+      .strict()
+      .optional(),
   })
   .strict();
 
@@ -19,9 +27,12 @@ export class SearchController {
 
   @Post()
   @HttpCode(200)
-  @ApiBody({ schema: { example: { query: 'How do I reset my password?', topK: 5 } } })
+  @ApiBody({
+    schema: {
+      example: { query: 'How do I reset my password?', topK: 5, mode: 'hybrid', filters: { sources: ['upload'] } },
+    },
+  })
   run(@Param('kb') kb: string, @Body() body: unknown) {
-    const { query, topK } = parseInput(searchSchema, body);
-    return this.search.search(kb, query, topK);
+    return this.search.search(kb, parseInput(searchSchema, body));
   }
 }

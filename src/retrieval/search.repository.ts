@@ -46,6 +46,7 @@ export class SearchRepository {
     dimension: number,
     query: number[],
     topK: number,
+    filters: SearchFilters = {},
   ): Promise<ChunkHit[]> {
     if (!Number.isInteger(dimension) || dimension <= 0) throw new Error(`bad embedding dimension ${dimension}`);
     // Inlined (not user input) so the planner can match the embedder's partial index.
@@ -66,11 +67,12 @@ export class SearchRepository {
            SELECT cand.*, 1 - cand.distance AS score, d.title
              FROM cand
              JOIN documents d ON d.id = cand.document_id AND d.current_version_id = cand.version_id AND d.deleted_at IS NULL
+            WHERE ($5::uuid[] IS NULL OR d.id = ANY($5)) AND ($6::text[] IS NULL OR d.source = ANY($6))
             ORDER BY cand.distance
             LIMIT $4)
          SELECT (SELECT count(*) FROM cand)::int AS candidates,
                 (SELECT coalesce(json_agg(h ORDER BY h.distance), '[]'::json) FROM hits h) AS hits`,
-        [kbId, vector, pool, topK],
+        [kbId, vector, pool, topK, filters.documentIds ?? null, filters.sources ?? null],
       );
       const { candidates, hits } = rows[0]!;
       // Fewer candidates than asked for means the index has nothing more in this KB.
@@ -78,6 +80,57 @@ export class SearchRepository {
       pool *= 4;
     }
   }
+
+  /**
+   * BM25 over the KB's live chunks, in SQL. N and the average length come from the KB's live
+   * chunks; document frequency from its postings (chunks of versions still being indexed count
+   * there too — a small, transient overestimate). Scores are summed per chunk over the distinct
+   * query terms, then the current-version join keeps old versions out, as in vector search.
+   */
+  async lexicalSearch(
+    kbId: string,
+    terms: string[],
+    topK: number,
+    params: { k1: number; b: number },
+    filters: SearchFilters = {},
+  ): Promise<ChunkHit[]> {
+    if (terms.length === 0) return [];
+    const { rows } = await this.db.query<HitRow>(
+      `WITH q AS (SELECT DISTINCT unnest($2::text[]) AS term),
+       stats AS (
+         SELECT count(*)::float8 AS n, greatest(avg(c.lexical_length), 1)::float8 AS avgdl
+           FROM chunks c JOIN documents d ON d.id = c.document_id AND d.current_version_id = c.version_id
+          WHERE c.kb_id = $1),
+       df AS (
+         SELECT t.term, count(*)::float8 AS df FROM chunk_terms t JOIN q USING (term) WHERE t.kb_id = $1 GROUP BY t.term),
+       scored AS (
+         SELECT t.chunk_id,
+                sum(ln(1 + (stats.n - df.df + 0.5) / (df.df + 0.5))
+                    * t.tf * ($4::float8 + 1) / (t.tf + $4::float8 * (1 - $5::float8 + $5::float8 * c.lexical_length / stats.avgdl))) AS score
+           FROM chunk_terms t
+           JOIN df USING (term)
+           JOIN chunks c ON c.id = t.chunk_id
+           JOIN documents d ON d.id = c.document_id AND d.current_version_id = c.version_id AND d.deleted_at IS NULL
+           CROSS JOIN stats
+          WHERE t.kb_id = $1
+            AND ($6::uuid[] IS NULL OR d.id = ANY($6))
+            AND ($7::text[] IS NULL OR d.source = ANY($7))
+          GROUP BY t.chunk_id
+          ORDER BY score DESC
+          LIMIT $3)
+       SELECT c.id, c.document_id, c.version_id, d.title, c.text, c.heading_path, c.page, c.metadata, s.score
+         FROM scored s JOIN chunks c ON c.id = s.chunk_id JOIN documents d ON d.id = c.document_id
+        ORDER BY s.score DESC, c.id`,
+      [kbId, terms, topK, params.k1, params.b, filters.documentIds ?? null, filters.sources ?? null],
+    );
+    return rows.map(toHit);
+  }
+}
+
+export interface SearchFilters {
+  documentIds?: string[];
+  /** Document origin: 'upload', 'folder' or 'url'. */
+  sources?: string[];
 }
 
 const toHit = (r: HitRow): ChunkHit => ({

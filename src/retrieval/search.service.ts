@@ -2,15 +2,39 @@ import { Inject, Injectable } from '@nestjs/common';
 import { BuiltinEmbedder } from '../inference/builtin-embedder';
 import type { Embedder } from '../inference/embedder';
 import { KbsService } from '../knowledge/kbs.service';
-import { SearchRepository, type ChunkHit } from './search.repository';
+import { DEFAULT_BM25, queryTerms } from './bm25';
+import { DEFAULT_FUSION, fuse, type FusedHit, type FusionOptions, type Signal } from './fusion';
+import { SearchRepository, type SearchFilters } from './search.repository';
+import { tokenizerFor } from './tokenizers';
 
 export const EMBEDDER = Symbol('Embedder');
 
+export type SearchMode = 'hybrid' | 'lexical' | 'vector';
+
+export interface RetrievalSettings {
+  mode?: SearchMode;
+  fusion?: Partial<FusionOptions>;
+  k1?: number;
+  b?: number;
+  /** Candidates taken from each signal before fusion. */
+  candidates?: number;
+  customWords?: string[];
+}
+
+export interface SearchRequest {
+  query: string;
+  topK: number;
+  mode?: SearchMode;
+  filters?: SearchFilters;
+}
+
 export interface SearchResult {
   query: string;
+  mode: SearchMode;
   embedder: string;
+  terms: string[];
   tookMs: number;
-  hits: ChunkHit[];
+  hits: FusedHit[];
 }
 
 @Injectable()
@@ -21,12 +45,49 @@ export class SearchService {
     @Inject(EMBEDDER) private readonly embedder: Embedder,
   ) {}
 
-  async search(kbRef: string, query: string, topK: number): Promise<SearchResult> {
+  async search(kbRef: string, req: SearchRequest): Promise<SearchResult> {
     const started = performance.now();
     const kb = await this.kbs.get(kbRef);
-    const [vector] = await this.embedder.embed([query]);
-    const hits = await this.repo.vectorSearch(kb.id, this.embedder.id, this.embedder.dimension, vector!, topK);
-    return { query, embedder: this.embedder.id, tookMs: Math.round(performance.now() - started), hits };
+    const settings = (kb.settings.retrieval ?? {}) as RetrievalSettings;
+    const mode = req.mode ?? settings.mode ?? 'hybrid';
+    const candidates = Math.max(settings.candidates ?? 50, req.topK);
+    const terms = queryTerms(tokenizerFor(kb.settings).tokenize(req.query));
+    const lists: Partial<Record<Signal, Awaited<ReturnType<SearchRepository['vectorSearch']>>>> = {};
+    await Promise.all([
+      mode !== 'vector'
+        ? this.repo
+            .lexicalSearch(
+              kb.id,
+              terms,
+              candidates,
+              { k1: settings.k1 ?? DEFAULT_BM25.k1, b: settings.b ?? DEFAULT_BM25.b },
+              req.filters,
+            )
+            .then((hits) => (lists.lexical = hits))
+        : undefined,
+      mode !== 'lexical'
+        ? this.embedder
+            .embed([req.query])
+            .then(([v]) =>
+              this.repo.vectorSearch(kb.id, this.embedder.id, this.embedder.dimension, v!, candidates, req.filters),
+            )
+            .then((hits) => (lists.vector = hits))
+        : undefined,
+    ]);
+    const fusion = {
+      ...DEFAULT_FUSION,
+      ...settings.fusion,
+      weights: { ...DEFAULT_FUSION.weights, ...settings.fusion?.weights },
+    };
+    const hits = fuse(lists, fusion).slice(0, req.topK);
+    return {
+      query: req.query,
+      mode,
+      embedder: this.embedder.id,
+      terms,
+      tookMs: Math.round(performance.now() - started),
+      hits,
+    };
   }
 }
 

@@ -2,6 +2,8 @@
 import { UnrecoverableError, type Job } from 'bullmq';
 import type { Embedder } from '../../src/inference/embedder';
 import type { IngestJob } from '../../src/queue/queues';
+import { termFrequencies } from '../../src/retrieval/bm25';
+import { tokenizerFor } from '../../src/retrieval/tokenizers';
 import { chunkDocument, DEFAULT_CHUNKING, type ChunkingOptions } from '../chunking/chunker';
 import { renderMarkdown } from '../parsers/markdown.renderer';
 import { ParseError } from '../parsers/parsed-document';
@@ -68,13 +70,16 @@ export class IngestHandler {
     timings.parseMs = Math.round(performance.now() - t0);
 
     const t1 = performance.now();
+    const tokenizer = tokenizerFor(v.kbSettings);
     await this.repo.setStage(v.versionId, token, 'indexing', 0.2);
     await this.repo.clearChunks(v.kbId, v.versionId, token);
     for (let i = 0; i < chunks.length; i += EMBED_BATCH) {
       const batch = chunks.slice(i, i + EMBED_BATCH);
       // The heading path and title travel with the text so a chunk is findable by its section.
-      const vectors = await this.embedder.embed(batch.map((c) => [parsed.title, ...c.headingPath, c.text].join('\n')));
-      await this.repo.insertChunks(v.kbId, v.documentId, v.versionId, token, this.embedder.id, batch, vectors);
+      const texts = batch.map((c) => [parsed.title, ...c.headingPath, c.text].join('\n'));
+      const vectors = await this.embedder.embed(texts);
+      const indexed = batch.map((chunk, k) => ({ chunk, vector: vectors[k]!, terms: termFrequencies(tokenizer.tokenize(texts[k]!)) }));
+      await this.repo.insertChunks(v.kbId, v.documentId, v.versionId, token, this.embedder.id, indexed);
       const done = Math.min(i + EMBED_BATCH, chunks.length);
       await this.repo.setProgress(v.versionId, token, 0.2 + 0.75 * (done / chunks.length));
       await job.updateProgress(Math.round((done / chunks.length) * 100));

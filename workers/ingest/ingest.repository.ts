@@ -2,6 +2,7 @@
 import type { PoolClient } from 'pg';
 import type { Database } from '../../src/database/database';
 import { toPgVector } from '../../src/inference/embedder';
+import { ANALYZER_VERSION } from '../../src/retrieval/tokenizer';
 import type { Chunk } from '../chunking/chunker';
 
 export interface VersionToIngest {
@@ -14,6 +15,13 @@ export interface VersionToIngest {
   documentDeleted: boolean;
   kbSettings: Record<string, unknown>;
   content: Buffer;
+}
+
+/** A chunk ready to store: its embedding and its BM25 term frequencies. */
+export interface IndexedChunk {
+  chunk: Chunk;
+  vector: number[];
+  terms: Map<string, number>;
 }
 
 export type ActivateOutcome = 'activated' | 'stale' | 'document_deleted';
@@ -124,30 +132,51 @@ export class IngestRepository {
     versionId: string,
     token: string,
     embedderId: string,
-    chunks: Chunk[],
-    vectors: number[][],
+    chunks: IndexedChunk[],
   ): Promise<void> {
-    await this.fenced(versionId, token, (c) =>
-      c.query(
-        `INSERT INTO chunks (kb_id, document_id, version_id, ordinal, text, heading_path, page, metadata, embedder, embedding)
-       SELECT $1, $2, $3, u.ordinal, u.text,
-              ARRAY(SELECT jsonb_array_elements_text(u.heading_path)), u.page, u.metadata, $4, u.embedding::vector
-         FROM unnest($5::int[], $6::text[], $7::jsonb[], $8::int[], $9::jsonb[], $10::text[])
-           AS u(ordinal, text, heading_path, page, metadata, embedding)`,
+    await this.fenced(versionId, token, async (c) => {
+      const { rows } = await c.query<{ id: string; ordinal: number }>(
+        `INSERT INTO chunks (kb_id, document_id, version_id, ordinal, text, heading_path, page, metadata, embedder, embedding,
+                             lexical_length, analyzer)
+         SELECT $1, $2, $3, u.ordinal, u.text,
+                ARRAY(SELECT jsonb_array_elements_text(u.heading_path)), u.page, u.metadata, $4, u.embedding::vector,
+                u.lexical_length, $11
+           FROM unnest($5::int[], $6::text[], $7::jsonb[], $8::int[], $9::jsonb[], $10::text[], $12::int[])
+             AS u(ordinal, text, heading_path, page, metadata, embedding, lexical_length)
+         RETURNING id, ordinal`,
         [
           kbId,
           documentId,
           versionId,
           embedderId,
-          chunks.map((c) => c.ordinal),
-          chunks.map((c) => c.text),
-          chunks.map((c) => JSON.stringify(c.headingPath)),
-          chunks.map((c) => c.page),
-          chunks.map((c) => JSON.stringify(c.metadata)),
-          vectors.map(toPgVector),
+          chunks.map((x) => x.chunk.ordinal),
+          chunks.map((x) => x.chunk.text),
+          chunks.map((x) => JSON.stringify(x.chunk.headingPath)),
+          chunks.map((x) => x.chunk.page),
+          chunks.map((x) => JSON.stringify(x.chunk.metadata)),
+          chunks.map((x) => toPgVector(x.vector)),
+          ANALYZER_VERSION,
+          chunks.map((x) => [...x.terms.values()].reduce((a, b) => a + b, 0)),
         ],
-      ),
-    );
+      );
+      const idByOrdinal = new Map(rows.map((r) => [r.ordinal, r.id]));
+      const terms: string[] = [];
+      const ids: string[] = [];
+      const tfs: number[] = [];
+      for (const x of chunks) {
+        const id = idByOrdinal.get(x.chunk.ordinal)!;
+        for (const [term, tf] of x.terms) {
+          terms.push(term);
+          ids.push(id);
+          tfs.push(tf);
+        }
+      }
+      await c.query(
+        `INSERT INTO chunk_terms (kb_id, term, chunk_id, tf)
+         SELECT $1, u.term, u.chunk_id, u.tf FROM unnest($2::text[], $3::bigint[], $4::int[]) AS u(term, chunk_id, tf)`,
+        [kbId, terms, ids, tfs],
+      );
+    });
   }
 
   /**
