@@ -78,7 +78,11 @@ export class IngestHandler {
       // The heading path and title travel with the text so a chunk is findable by its section.
       const texts = batch.map((c) => [parsed.title, ...c.headingPath, c.text].join('\n'));
       const vectors = await this.embedder.embed(texts);
-      const indexed = batch.map((chunk, k) => ({ chunk, vector: vectors[k]!, terms: termFrequencies(tokenizer.tokenize(texts[k]!)) }));
+      const indexed = batch.map((chunk, k) => ({
+        chunk,
+        vector: vectors[k]!,
+        terms: termFrequencies(tokenizer.tokenize(texts[k]!)),
+      }));
       await this.repo.insertChunks(v.kbId, v.documentId, v.versionId, token, this.embedder.id, indexed);
       const done = Math.min(i + EMBED_BATCH, chunks.length);
       await this.repo.setProgress(v.versionId, token, 0.2 + 0.75 * (done / chunks.length));
