@@ -1,0 +1,148 @@
+// `npm run eval:retrieval -- <dataset-dir> [--modes lexical,vector,hybrid] [--queries-from <dir>]
+//   [--limit N] [--no-report]`
+// Ingests corpus.jsonl into a fresh KB on a fresh native Postgres database through Fennel's
+// ingest handler, runs queries.jsonl through the search service in each mode, and prints nDCG@10,
+// Recall@10/100, MRR@10 and latency beside a MiniSearch baseline computed in the same run.
+import { createHash } from 'node:crypto';
+import { basename, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import type { Job } from 'bullmq';
+import { BuiltinEmbedder } from '../../src/inference/builtin-embedder';
+import { DocumentsRepository } from '../../src/knowledge/documents.repository';
+import { KbsRepository } from '../../src/knowledge/kbs.repository';
+import { KbsService } from '../../src/knowledge/kbs.service';
+import type { IngestJob } from '../../src/queue/queues';
+import { SearchRepository } from '../../src/retrieval/search.repository';
+import { SearchService, type SearchMode } from '../../src/retrieval/search.service';
+import { IngestHandler } from '../../workers/ingest/ingest.handler';
+import { IngestRepository } from '../../workers/ingest/ingest.repository';
+import { ParserRegistry } from '../../workers/parsers/parser-registry';
+import { nativeDb } from '../bench-db';
+import { writeSection } from '../report';
+import { loadDataset } from './dataset';
+import { mean, percentile, scoreRanking, type Metrics } from './metrics';
+import { miniSearchBaseline } from './minisearch-baseline';
+
+const { values, positionals } = parseArgs({
+  allowPositionals: true,
+  options: {
+    modes: { type: 'string', default: 'lexical,vector,hybrid' },
+    'queries-from': { type: 'string' },
+    limit: { type: 'string' },
+    'no-report': { type: 'boolean', default: false },
+  },
+});
+
+const log = (s: string) => process.stderr.write(s + '\n');
+const fmt = (x: number) => x.toFixed(4);
+
+async function main() {
+  const dir = positionals[0];
+  if (!dir) throw new Error('usage: npm run eval:retrieval -- <dataset-dir> [--modes lexical,vector,hybrid]');
+  const data = loadDataset(resolve(dir), values['queries-from'] ? resolve(values['queries-from']) : undefined);
+  const queries = values.limit ? data.queries.slice(0, Number(values.limit)) : data.queries;
+  const name =
+    basename(resolve(dir)) +
+    (values['queries-from'] ? ` ← queries of ${basename(resolve(values['queries-from']))}` : '');
+  log(`${name}: ${data.corpus.length} passages, ${queries.length} queries`);
+
+  const b = await nativeDb();
+  try {
+    const kbs = new KbsService(new KbsRepository(b.db));
+    const kb = await kbs.create({ slug: 'eval', name });
+    const docs = new DocumentsRepository(b.db);
+    const ingest = new IngestHandler(new IngestRepository(b.db), new ParserRegistry(), new BuiltinEmbedder());
+    const passageOf = new Map<string, string>();
+    const t0 = performance.now();
+    let next = 0;
+    // The real ingest path (parse -> chunks -> embeddings + terms -> atomic switch), 4 at a time.
+    await Promise.all(
+      Array.from({ length: 4 }, async () => {
+        while (next < data.corpus.length) {
+          const p = data.corpus[next++]!;
+          const bytes = Buffer.from(`# ${p.title || p.id}\n\n${p.text}\n`);
+          const { document, created } = await docs.createDocument(kb.id, {
+            filename: `${p.id}.md`,
+            title: p.title || p.id,
+            mime: 'text/markdown',
+            sha256: createHash('sha256').update(bytes).digest('hex'),
+            bytes,
+            source: 'upload',
+            sourceRef: p.id,
+          });
+          passageOf.set(document.id, passageOf.get(document.id) ?? p.id);
+          if (!created) continue;
+          const job = {
+            data: { kbId: kb.id, documentId: document.id, versionId: document.latest.id },
+            opts: { attempts: 1 },
+            attemptsMade: 0,
+            updateProgress: async () => undefined,
+          } as unknown as Job<IngestJob>;
+          await ingest.handle(job);
+        }
+      }),
+    );
+    log(`ingested in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+    await b.db.query('ANALYZE');
+
+    const search = new SearchService(kbs, new SearchRepository(b.db), new BuiltinEmbedder());
+    const rows: { label: string; m: Metrics; p50: number; p95: number }[] = [];
+    const run = async (label: string, rank: (q: string) => Promise<string[]>) => {
+      const all: Metrics[] = [];
+      const times: number[] = [];
+      for (const q of queries) {
+        const t = performance.now();
+        const ranked = await rank(q.text);
+        times.push(performance.now() - t);
+        all.push(scoreRanking(ranked, data.qrels.get(q.id)!));
+      }
+      const row = { label, m: mean(all), p50: percentile(times, 50), p95: percentile(times, 95) };
+      rows.push(row);
+      log(
+        `  ${label.padEnd(22)} nDCG@10 ${fmt(row.m.ndcg10)}  R@10 ${fmt(row.m.recall10)}  R@100 ${fmt(row.m.recall100)}  MRR@10 ${fmt(row.m.mrr10)}  p50 ${row.p50.toFixed(1)} ms  p95 ${row.p95.toFixed(1)} ms`,
+      );
+    };
+
+    const baseline = miniSearchBaseline(data.corpus);
+    await run('MiniSearch baseline', async (q) => baseline(q, 100));
+    for (const mode of values.modes.split(',') as SearchMode[]) {
+      await run(`Fennel ${mode}`, async (q) => {
+        const res = await search.search(kb.id, { query: q, topK: 100, mode });
+        const seen: string[] = [];
+        for (const h of res.hits) {
+          const pid = passageOf.get(h.documentId);
+          if (pid && !seen.includes(pid)) seen.push(pid);
+        }
+        return seen;
+      });
+    }
+
+    const table = [
+      '| system | nDCG@10 | Recall@10 | Recall@100 | MRR@10 | p50 ms | p95 ms |',
+      '|---|---|---|---|---|---|---|',
+      ...rows.map(
+        (r) =>
+          `| ${r.label} | ${fmt(r.m.ndcg10)} | ${fmt(r.m.recall10)} | ${fmt(r.m.recall100)} | ${fmt(r.m.mrr10)} | ${r.p50.toFixed(1)} | ${r.p95.toFixed(1)} |`,
+      ),
+    ].join('\n');
+    process.stdout.write(`\n${name}\n${table}\n`);
+    if (!values['no-report']) {
+      const cmd = `npm run eval:retrieval -- ${process.argv.slice(2).join(' ')}`;
+      await writeSection(
+        `retrieval-${name.replace(/\W+/g, '-')}`,
+        `Retrieval: ${name}`,
+        `Command: \`${cmd}\` · ${new Date().toISOString().slice(0, 10)} · ${data.corpus.length} passages, ${queries.length} queries, built-in mode (no model), native Postgres.\n\n${table}`,
+      );
+    }
+  } finally {
+    await b.close();
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (err: Error) => {
+    log(err.stack ?? err.message);
+    process.exit(1);
+  },
+);
