@@ -26,7 +26,7 @@ export async function nativeDb(): Promise<BenchDb> {
   await admin.end();
   const u = new URL(ADMIN_URL);
   u.pathname = `/${name}`;
-  const db = new Database({ connectionString: u.toString(), maxConnections: 4 });
+  const db = new Database({ connectionString: u.toString(), maxConnections: 4, namedStatements: true });
   await migrate(db);
   return {
     kind: 'native',

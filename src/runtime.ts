@@ -29,7 +29,13 @@ export async function openDatabase(
   log: Logger,
 ): Promise<{ db: Database; embedded?: EmbeddedPostgres }> {
   if (config.databaseUrl) {
-    return { db: new Database({ connectionString: config.databaseUrl, maxConnections: config.databasePoolSize }) };
+    return {
+      db: new Database({
+        connectionString: config.databaseUrl,
+        maxConnections: config.databasePoolSize,
+        namedStatements: true,
+      }),
+    };
   }
   const embedded = await startEmbeddedPostgres(config.dataDir, config.embeddedPgPort);
   log.info({ dataDir: config.dataDir, url: embedded.url }, 'embedded Postgres (PGlite + pgvector) started');

@@ -29,7 +29,11 @@ const { values, positionals } = parseArgs({
     modes: { type: 'string', default: 'lexical,vector,hybrid' },
     'queries-from': { type: 'string' },
     limit: { type: 'string' },
+    /** KB settings JSON, e.g. '{"retrieval":{"fusion":{"weights":{"vector":0.5}}}}' */
+    settings: { type: 'string' },
     'no-report': { type: 'boolean', default: false },
+    /** Keep the database afterwards (its URL is printed) to inspect plans. */
+    keep: { type: 'boolean', default: false },
   },
 });
 
@@ -49,7 +53,7 @@ async function main() {
   const b = await nativeDb();
   try {
     const kbs = new KbsService(new KbsRepository(b.db));
-    const kb = await kbs.create({ slug: 'eval', name });
+    const kb = await kbs.create({ slug: 'eval', name, settings: values.settings ? JSON.parse(values.settings) : undefined });
     const docs = new DocumentsRepository(b.db);
     const ingest = new IngestHandler(new IngestRepository(b.db), new ParserRegistry(), new BuiltinEmbedder());
     const passageOf = new Map<string, string>();
@@ -135,7 +139,8 @@ async function main() {
       );
     }
   } finally {
-    await b.close();
+    if (values.keep) log(`kept database: ${b.url}`);
+    else await b.close();
   }
 }
 

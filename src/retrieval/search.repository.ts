@@ -55,7 +55,8 @@ export class SearchRepository {
     const vector = toPgVector(query);
     let pool = Math.max(topK * 4, 40);
     for (;;) {
-      const { rows } = await this.db.query<{ candidates: number; hits: HitRow[] }>(
+      const { rows } = await this.db.prepared<{ candidates: number; hits: HitRow[] }>(
+        `fennel_vec_${embedderId}_${dimension}`,
         `WITH cand AS MATERIALIZED (
            SELECT c.id, c.document_id, c.version_id, c.text, c.heading_path, c.page, c.metadata,
                   (c.embedding::${cast}) <=> $2::${cast} AS distance
@@ -95,27 +96,28 @@ export class SearchRepository {
     filters: SearchFilters = {},
   ): Promise<ChunkHit[]> {
     if (terms.length === 0) return [];
-    const { rows } = await this.db.query<HitRow>(
-      `WITH q AS (SELECT DISTINCT unnest($2::text[]) AS term),
-       stats AS (
+    const { rows } = await this.db.prepared<HitRow>(
+      'fennel_bm25_v1',
+      `WITH postings AS MATERIALIZED (
+         SELECT t.term, t.chunk_id, t.tf FROM chunk_terms t
+          WHERE t.kb_id = $1 AND t.term = ANY(ARRAY(SELECT DISTINCT unnest($2::text[])))),
+       df AS MATERIALIZED (SELECT term, count(*)::float8 AS df FROM postings GROUP BY term),
+       stats AS MATERIALIZED (
          SELECT count(*)::float8 AS n, greatest(avg(c.lexical_length), 1)::float8 AS avgdl
            FROM chunks c JOIN documents d ON d.id = c.document_id AND d.current_version_id = c.version_id
           WHERE c.kb_id = $1),
-       df AS (
-         SELECT t.term, count(*)::float8 AS df FROM chunk_terms t JOIN q USING (term) WHERE t.kb_id = $1 GROUP BY t.term),
        scored AS (
-         SELECT t.chunk_id,
+         SELECT p.chunk_id,
                 sum(ln(1 + (stats.n - df.df + 0.5) / (df.df + 0.5))
-                    * t.tf * ($4::float8 + 1) / (t.tf + $4::float8 * (1 - $5::float8 + $5::float8 * c.lexical_length / stats.avgdl))) AS score
-           FROM chunk_terms t
+                    * p.tf * ($4::float8 + 1) / (p.tf + $4::float8 * (1 - $5::float8 + $5::float8 * c.lexical_length / stats.avgdl))) AS score
+           FROM postings p
            JOIN df USING (term)
-           JOIN chunks c ON c.id = t.chunk_id
+           JOIN chunks c ON c.id = p.chunk_id
            JOIN documents d ON d.id = c.document_id AND d.current_version_id = c.version_id AND d.deleted_at IS NULL
            CROSS JOIN stats
-          WHERE t.kb_id = $1
-            AND ($6::uuid[] IS NULL OR d.id = ANY($6))
+          WHERE ($6::uuid[] IS NULL OR d.id = ANY($6))
             AND ($7::text[] IS NULL OR d.source = ANY($7))
-          GROUP BY t.chunk_id
+          GROUP BY p.chunk_id
           ORDER BY score DESC
           LIMIT $3)
        SELECT c.id, c.document_id, c.version_id, d.title, c.text, c.heading_path, c.page, c.metadata, s.score

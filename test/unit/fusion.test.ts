@@ -16,7 +16,8 @@ const hit = (id: string, score: number): ChunkHit => ({
 
 describe('fuse', () => {
   it('adds reciprocal ranks across signals and keeps each signal score and rank', () => {
-    const fused = fuse({ lexical: [hit('1', 9), hit('2', 5)], vector: [hit('2', 0.9), hit('3', 0.8)] });
+    const rrf = { method: 'rrf', rrfK: 60, weights: { lexical: 1, vector: 1 } } as const;
+    const fused = fuse({ lexical: [hit('1', 9), hit('2', 5)], vector: [hit('2', 0.9), hit('3', 0.8)] }, rrf);
     expect(fused.map((h) => h.chunkId)).toEqual(['2', '1', '3']);
     expect(fused[0]!.score).toBeCloseTo(1 / 62 + 1 / 61, 12);
     expect(fused[0]!.signals).toEqual({ lexical: { score: 5, rank: 2 }, vector: { score: 0.9, rank: 1 } });
