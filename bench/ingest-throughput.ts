@@ -1,6 +1,6 @@
 // Markdown ingest throughput through the real path (HTTP upload -> Redis -> worker -> Postgres)
-// against the same parse+chunk+embed work done in-process with no I/O (the baseline): the
-// ratio is what persistence, the queue and the API cost.
+// against the same parse + chunk + embed + tokenize work done in-process with no I/O (the
+// baseline): the ratio is what persistence, the queue and the API cost.
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -10,6 +10,8 @@ import { loadConfig } from '../src/config/config';
 import { BuiltinEmbedder } from '../src/inference/builtin-embedder';
 import { createLogger } from '../src/observability/logger';
 import { start } from '../src/runtime';
+import { termFrequencies } from '../src/retrieval/bm25';
+import { Tokenizer } from '../src/retrieval/tokenizer';
 import { chunkDocument } from '../workers/chunking/chunker';
 import { ParserRegistry } from '../workers/parsers/parser-registry';
 import type { BenchDb } from './bench-db';
@@ -26,11 +28,14 @@ export interface IngestRow {
 async function baseline(docs: string[]): Promise<number> {
   const parsers = new ParserRegistry();
   const embedder = new BuiltinEmbedder();
+  const tokenizer = new Tokenizer();
   const t = performance.now();
   for (const [i, d] of docs.entries()) {
     const parsed = await parsers.parse({ bytes: Buffer.from(d), filename: `doc${i}.md` });
     const chunks = chunkDocument(parsed);
-    await embedder.embed(chunks.map((c) => [parsed.title, ...c.headingPath, c.text].join('\n')));
+    const texts = chunks.map((c) => [parsed.title, ...c.headingPath, c.text].join('\n'));
+    await embedder.embed(texts);
+    for (const t of texts) termFrequencies(tokenizer.tokenize(t));
   }
   return docs.length / ((performance.now() - t) / 1000);
 }

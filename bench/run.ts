@@ -68,7 +68,7 @@ async function main() {
     '### Ingest throughput, Markdown',
     '',
     `${docs.length} documents of 12 sections × 120 words, uploaded 20 per request; timed from the first upload until all are ready.`,
-    'Baseline: the same parse + chunk + embed work in-process with no database, queue or HTTP (same run).',
+    'Baseline: the same parse + chunk + embed + tokenize work in-process with no database, queue or HTTP (same run).',
     '',
     '| database | docs/s | MB/s | baseline docs/s | end-to-end / baseline |',
     '|---|---|---|---|---|',

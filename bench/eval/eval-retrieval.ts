@@ -53,7 +53,11 @@ async function main() {
   const b = await nativeDb();
   try {
     const kbs = new KbsService(new KbsRepository(b.db));
-    const kb = await kbs.create({ slug: 'eval', name, settings: values.settings ? JSON.parse(values.settings) : undefined });
+    const kb = await kbs.create({
+      slug: 'eval',
+      name,
+      settings: values.settings ? JSON.parse(values.settings) : undefined,
+    });
     const docs = new DocumentsRepository(b.db);
     const ingest = new IngestHandler(new IngestRepository(b.db), new ParserRegistry(), new BuiltinEmbedder());
     const passageOf = new Map<string, string>();
