@@ -88,3 +88,24 @@ describe('repairMojibake', () => {
     expect(repairMojibake('können äöüß Ørsted 中文')).toBe('können äöüß Ørsted 中文');
   });
 });
+
+describe('detectFormat on Office archives', () => {
+  it('reads the outer central directory, so a deck with an embedded workbook is a PPTX', async () => {
+    const { readFileSync, readdirSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { PROJECT_ROOT } = await import('../../src/config/paths');
+    const corpus = join(PROJECT_ROOT, '..', 'shared', 'corpus');
+    for (const [dir, format] of [
+      ['pptx', 'pptx'],
+      ['docx', 'docx'],
+      ['xlsx', 'xlsx'],
+    ] as const) {
+      for (const name of readdirSync(join(corpus, dir))) {
+        expect([name, detectFormat(readFileSync(join(corpus, dir, name)), 'upload.bin')]).toEqual([
+          name,
+          expect.objectContaining({ ok: true, format }),
+        ]);
+      }
+    }
+  });
+});

@@ -34,13 +34,54 @@ export function extensionOf(filename: string): string {
   return m ? m[1]!.toLowerCase() : '';
 }
 
-/** Names the OOXML flavour from the zip's central directory file names. */
+/**
+ * The entry names of a ZIP's central directory (the outer archive only: a PPTX can carry a whole
+ * XLSX stored uncompressed inside it, whose names also appear in the raw bytes). Null when the
+ * end-of-central-directory record is missing or malformed.
+ */
+export function zipEntryNames(bytes: Buffer): string[] | null {
+  const EOCD = 0x06054b50;
+  const CDH = 0x02014b50;
+  // The EOCD record is 22 bytes plus a comment of up to 65,535 bytes, at the very end.
+  const floor = Math.max(0, bytes.length - 22 - 0xffff);
+  let eocd = -1;
+  for (let i = bytes.length - 22; i >= floor; i--) {
+    if (bytes.readUInt32LE(i) === EOCD) {
+      eocd = i;
+      break;
+    }
+  }
+  if (eocd < 0) return null;
+  const count = bytes.readUInt16LE(eocd + 10);
+  let at = bytes.readUInt32LE(eocd + 16);
+  const names: string[] = [];
+  for (let n = 0; n < count; n++) {
+    if (at + 46 > bytes.length || bytes.readUInt32LE(at) !== CDH) return null;
+    const nameLen = bytes.readUInt16LE(at + 28);
+    const extraLen = bytes.readUInt16LE(at + 30);
+    const commentLen = bytes.readUInt16LE(at + 32);
+    names.push(bytes.toString('utf8', at + 46, at + 46 + nameLen));
+    at += 46 + nameLen + extraLen + commentLen;
+  }
+  return names;
+}
+
+/** Names the OOXML flavour from the outer archive's entry names. */
 function officeFlavour(bytes: Buffer): DocumentFormat | null {
-  // Entry names are stored uncompressed in local headers and the central directory.
-  const head = bytes.toString('latin1');
-  if (head.includes('word/document.xml')) return 'docx';
-  if (head.includes('xl/workbook.xml')) return 'xlsx';
-  if (head.includes('ppt/presentation.xml')) return 'pptx';
+  const names = zipEntryNames(bytes);
+  if (!names) {
+    // A truncated archive has no central directory; let the Office parser say it is damaged
+    // when the local headers still name an Office part.
+    const head = bytes.subarray(0, 64 * 1024).toString('latin1');
+    if (head.includes('word/')) return 'docx';
+    if (head.includes('ppt/')) return 'pptx';
+    if (head.includes('xl/')) return 'xlsx';
+    return null;
+  }
+  const has = new Set(names);
+  if (has.has('word/document.xml')) return 'docx';
+  if (has.has('ppt/presentation.xml')) return 'pptx';
+  if (has.has('xl/workbook.xml')) return 'xlsx';
   return null;
 }
 
