@@ -4,6 +4,7 @@ import { mkdtemp, rm, unlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eventually } from '../support/eventually';
 import { startFennel, type Harness } from '../support/fennel-harness';
 
 let f: Harness;
@@ -20,21 +21,6 @@ afterAll(async () => {
   await f?.stop();
   if (dir) await rm(dir, { recursive: true, force: true });
 });
-
-async function eventually<T>(
-  fn: () => Promise<T>,
-  ok: (v: T) => boolean,
-  what: string,
-  timeoutMs = 30_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (ok(v)) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(v).slice(0, 500)}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
 
 const topText = async (query: string) => {
   const r = await f.api('POST', '/api/v1/kbs/drive/search', { query, topK: 3 });

@@ -3,6 +3,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eventually } from '../support/eventually';
 import { startFennel, type Harness } from '../support/fennel-harness';
 
 let f: Harness;
@@ -43,21 +44,6 @@ afterAll(async () => {
   await f?.stop();
   await new Promise((r) => server?.close(r));
 });
-
-async function eventually<T>(
-  fn: () => Promise<T>,
-  ok: (v: T) => boolean,
-  what: string,
-  timeoutMs = 30_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (ok(v)) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(v).slice(0, 400)}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
 
 const source = (id: string) => f.api('GET', `/api/v1/kbs/web/sources/${id}`).then((r) => r.body);
 const ready = async () =>

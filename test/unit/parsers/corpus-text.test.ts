@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { renderMarkdown } from '../../../workers/parsers/markdown.renderer';
 import { ParserRegistry } from '../../../workers/parsers/parser-registry';
-import { corpusBytes, corpusFiles, recallAgainst } from './fixtures-office-corpus';
+import { corpusBytes, corpusFiles, recallAgainst } from './fixtures-corpus';
 
 const registry = new ParserRegistry();
 const parse = (rel: string) => registry.parse({ bytes: corpusBytes(rel), filename: rel.split('/').pop()! });

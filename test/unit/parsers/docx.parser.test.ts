@@ -4,7 +4,7 @@ import { DocxParser } from '../../../workers/parsers/docx.parser';
 import { renderMarkdown } from '../../../workers/parsers/markdown.renderer';
 import { ParseError, type Block, type ParsedDocument } from '../../../workers/parsers/parsed-document';
 import { buildDocx, DOCX_FOOTER_TEXT, DOCX_HEADER_TEXT } from './fixtures-office';
-import { corpusBytes, corpusFiles, recallAgainst } from './fixtures-office-corpus';
+import { corpusBytes, corpusFiles, recallAgainst } from './fixtures-corpus';
 
 const parser = new DocxParser();
 const parse = (bytes: Buffer, filename = 'doc.docx') => parser.parse({ bytes, filename });

@@ -1,8 +1,9 @@
 // The shared corpus of real documents (../shared/corpus next to the repository) and the word
-// recall used against the reference conversions in expected_outputs/. Used by the PDF and HTML
-// parser tests.
+// recall used against the reference conversions in expected_outputs/, for every parser's tests.
 import fs from 'node:fs';
 import path from 'node:path';
+import { renderMarkdown } from '../../../workers/parsers/markdown.renderer';
+import type { Block } from '../../../workers/parsers/parsed-document';
 
 const REPO_ROOT = path.resolve(__dirname, '../../..');
 export const CORPUS = path.resolve(REPO_ROOT, '../shared/corpus');
@@ -46,3 +47,8 @@ export function wordRecall(expected: string, actual: string): number {
 
 export const expectedOutput = (name: string) =>
   fs.readFileSync(corpusPath(path.join('expected_outputs', name)), 'utf8');
+
+/** Recall of a parse's Markdown against a reference conversion in expected_outputs/. */
+export function recallAgainst(expectedFile: string, blocks: Block[]): number {
+  return wordRecall(expectedOutput(expectedFile), renderMarkdown(blocks));
+}

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HtmlParser } from '../../../workers/parsers/html.parser';
 import { renderMarkdown } from '../../../workers/parsers/markdown.renderer';
 import { ParseError, type Block, type ParsedDocument } from '../../../workers/parsers/parsed-document';
-import { corpusBytes, corpusFiles, expectedOutput, wordRecall } from './fixtures-pdf-corpus';
+import { corpusBytes, corpusFiles, expectedOutput, wordRecall } from './fixtures-corpus';
 
 const parser = new HtmlParser();
 const parse = (html: string | Buffer, filename = 'page.html') =>

@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { renderMarkdown } from '../../../workers/parsers/markdown.renderer';
 import { ParseError, type Block, type ParsedDocument } from '../../../workers/parsers/parsed-document';
 import { OcrError, PdfParser, type OcrPageImage } from '../../../workers/parsers/pdf.parser';
-import { corpusBytes, corpusFiles, expectedOutput, wordRecall } from './fixtures-pdf-corpus';
+import { corpusBytes, corpusFiles, expectedOutput, wordRecall } from './fixtures-corpus';
 import {
   buildBlankPdf,
   buildChinesePdf,

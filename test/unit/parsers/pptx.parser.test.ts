@@ -4,7 +4,7 @@ import { renderMarkdown } from '../../../workers/parsers/markdown.renderer';
 import { ParseError, type Block, type ParsedDocument } from '../../../workers/parsers/parsed-document';
 import { PptxParser } from '../../../workers/parsers/pptx.parser';
 import { buildPptx, reverseSlideOrder, swapSlideFileNames } from './fixtures-office';
-import { corpusBytes, corpusFiles, recallAgainst } from './fixtures-office-corpus';
+import { corpusBytes, corpusFiles, recallAgainst } from './fixtures-corpus';
 
 const parser = new PptxParser();
 const parse = (bytes: Buffer, filename = 'deck.pptx') => parser.parse({ bytes, filename });

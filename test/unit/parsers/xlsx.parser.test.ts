@@ -5,7 +5,7 @@ import { renderMarkdown } from '../../../workers/parsers/markdown.renderer';
 import { ParseError, type Block, type ParsedDocument } from '../../../workers/parsers/parsed-document';
 import { XlsxParser } from '../../../workers/parsers/xlsx.parser';
 import { buildXlsx, XLSX_LONG_ROWS } from './fixtures-office';
-import { corpusBytes, corpusFiles, recallAgainst } from './fixtures-office-corpus';
+import { corpusBytes, corpusFiles, recallAgainst } from './fixtures-corpus';
 
 const parser = new XlsxParser();
 const parse = (bytes: Buffer, filename = 'book.xlsx') => parser.parse({ bytes, filename });

@@ -5,7 +5,7 @@ import { ParseError, type Parser } from '../../../workers/parsers/parsed-documen
 import { PptxParser } from '../../../workers/parsers/pptx.parser';
 import { XlsxParser } from '../../../workers/parsers/xlsx.parser';
 import { checkZip, DEFAULT_ZIP_LIMITS, inspectZip } from '../../../workers/parsers/zip-guard';
-import { corpusBytes } from './fixtures-office-corpus';
+import { corpusBytes } from './fixtures-corpus';
 import { buildZip, deflated, MB, officeSkeleton, stored, zeros } from './fixtures-office-zip';
 
 async function failure(promise: Promise<unknown>): Promise<ParseError> {
