@@ -2,23 +2,16 @@ import { Document, Packer, Paragraph } from 'docx';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DocxParser } from '../../../workers/parsers/docx.parser';
 import { renderMarkdown } from '../../../workers/parsers/markdown.renderer';
-import { ParseError, type Block, type ParsedDocument } from '../../../workers/parsers/parsed-document';
+import type { Block, ParsedDocument } from '../../../workers/parsers/parsed-document';
 import { buildDocx, DOCX_FOOTER_TEXT, DOCX_HEADER_TEXT } from './fixtures-office';
-import { corpusBytes, corpusFiles, recallAgainst } from './fixtures-corpus';
+import { corpusBytes, corpusFiles, recallAgainst, expectParseError } from './fixtures-corpus';
 
 const parser = new DocxParser();
 const parse = (bytes: Buffer, filename = 'doc.docx') => parser.parse({ bytes, filename });
 const ofKind = <K extends Block['kind']>(doc: ParsedDocument, kind: K) =>
   doc.blocks.filter((b): b is Extract<Block, { kind: K }> => b.kind === kind);
 
-async function failure(bytes: Buffer, filename: string): Promise<ParseError> {
-  const err = await parse(bytes, filename).then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(ParseError);
-  return err as ParseError;
-}
+const failure = (bytes: Buffer, filename: string) => expectParseError(parse(bytes, filename));
 
 describe('DocxParser on a generated document', () => {
   let doc: ParsedDocument;

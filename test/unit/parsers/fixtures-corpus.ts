@@ -3,7 +3,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { renderMarkdown } from '../../../workers/parsers/markdown.renderer';
-import type { Block } from '../../../workers/parsers/parsed-document';
+import { expect } from 'vitest';
+import { ParseError, type Block } from '../../../workers/parsers/parsed-document';
 
 const REPO_ROOT = path.resolve(__dirname, '../../..');
 export const CORPUS = path.resolve(REPO_ROOT, '../shared/corpus');
@@ -51,4 +52,14 @@ export const expectedOutput = (name: string) =>
 /** Recall of a parse's Markdown against a reference conversion in expected_outputs/. */
 export function recallAgainst(expectedFile: string, blocks: Block[]): number {
   return wordRecall(expectedOutput(expectedFile), renderMarkdown(blocks));
+}
+
+/** Awaits a parse that must fail, asserts it failed with a ParseError, and returns it. */
+export async function expectParseError(parse: Promise<unknown>): Promise<ParseError> {
+  const err = await parse.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(err).toBeInstanceOf(ParseError);
+  return err as ParseError;
 }

@@ -1,10 +1,10 @@
 import JSZip from 'jszip';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { renderMarkdown } from '../../../workers/parsers/markdown.renderer';
-import { ParseError, type Block, type ParsedDocument } from '../../../workers/parsers/parsed-document';
+import type { Block, ParsedDocument } from '../../../workers/parsers/parsed-document';
 import { PptxParser } from '../../../workers/parsers/pptx.parser';
 import { buildPptx, reverseSlideOrder, swapSlideFileNames } from './fixtures-office';
-import { corpusBytes, corpusFiles, recallAgainst } from './fixtures-corpus';
+import { corpusBytes, corpusFiles, recallAgainst, expectParseError } from './fixtures-corpus';
 
 const parser = new PptxParser();
 const parse = (bytes: Buffer, filename = 'deck.pptx') => parser.parse({ bytes, filename });
@@ -12,14 +12,7 @@ const headings = (doc: ParsedDocument) => doc.blocks.flatMap((b) => (b.kind === 
 const textOf = (b: Block) =>
   'text' in b ? b.text : b.kind === 'list' ? b.items.map((i) => i.text).join(' ') : b.kind === 'image' ? b.caption : '';
 
-async function failure(bytes: Buffer, filename: string): Promise<ParseError> {
-  const err = await parse(bytes, filename).then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(ParseError);
-  return err as ParseError;
-}
+const failure = (bytes: Buffer, filename: string) => expectParseError(parse(bytes, filename));
 
 describe('PptxParser on a generated deck', () => {
   let bytes: Buffer;

@@ -2,10 +2,10 @@ import * as ExcelJS from 'exceljs';
 import JSZip from 'jszip';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { renderMarkdown } from '../../../workers/parsers/markdown.renderer';
-import { ParseError, type Block, type ParsedDocument } from '../../../workers/parsers/parsed-document';
+import type { Block, ParsedDocument } from '../../../workers/parsers/parsed-document';
 import { XlsxParser } from '../../../workers/parsers/xlsx.parser';
 import { buildXlsx, XLSX_LONG_ROWS } from './fixtures-office';
-import { corpusBytes, corpusFiles, recallAgainst } from './fixtures-corpus';
+import { corpusBytes, corpusFiles, recallAgainst, expectParseError } from './fixtures-corpus';
 
 const parser = new XlsxParser();
 const parse = (bytes: Buffer, filename = 'book.xlsx') => parser.parse({ bytes, filename });
@@ -13,14 +13,7 @@ type Table = Extract<Block, { kind: 'table' }>;
 const tables = (doc: ParsedDocument, sheet?: string) =>
   doc.blocks.filter((b): b is Table => b.kind === 'table' && (!sheet || b.prov?.sheet === sheet));
 
-async function failure(bytes: Buffer, filename: string): Promise<ParseError> {
-  const err = await parse(bytes, filename).then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(ParseError);
-  return err as ParseError;
-}
+const failure = (bytes: Buffer, filename: string) => expectParseError(parse(bytes, filename));
 
 describe('XlsxParser on a generated workbook', () => {
   let doc: ParsedDocument;
