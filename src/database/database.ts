@@ -1,5 +1,5 @@
 // The pg pool: the only place SQL reaches Postgres (native or embedded PGlite).
-import { Pool, type PoolClient, type QueryResultRow } from 'pg';
+import { Pool, type PoolClient, type QueryResult, type QueryResultRow } from 'pg';
 
 export const HNSW_SESSION_OPTIONS: [string, string][] = [
   ['hnsw.iterative_scan', 'relaxed_order'],
@@ -7,6 +7,15 @@ export const HNSW_SESSION_OPTIONS: [string, string][] = [
 ];
 
 export type Queryable = Pick<PoolClient, 'query'>;
+
+export interface Executor {
+  query<T extends QueryResultRow = QueryResultRow>(sql: string, params?: unknown[]): Promise<QueryResult<T>>;
+  prepared<T extends QueryResultRow = QueryResultRow>(
+    name: string,
+    sql: string,
+    params: unknown[],
+  ): Promise<QueryResult<T>>;
+}
 
 export interface DatabaseOptions {
   connectionString: string;
@@ -46,8 +55,36 @@ export class Database {
    * Falls back to a plain query where named statements are off.
    */
   prepared<T extends QueryResultRow = QueryResultRow>(name: string, sql: string, params: unknown[]) {
-    if (!this.options.namedStatements) return this.pool.query<T>(sql, params);
-    return this.pool.query<T>({ name, text: sql, values: params });
+    return this.executor(this.pool).prepared<T>(name, sql, params);
+  }
+
+  /** The same query/prepared pair bound to one connection (the pool, or a client in a tx). */
+  executor(on: Pool | PoolClient): Executor {
+    const named = this.options.namedStatements;
+    return {
+      query: <T extends QueryResultRow>(sql: string, params?: unknown[]) => on.query<T>(sql, params),
+      prepared: <T extends QueryResultRow>(name: string, sql: string, params: unknown[]) =>
+        named ? on.query<T>({ name, text: sql, values: params }) : on.query<T>(sql, params),
+    };
+  }
+
+  /**
+   * Runs several reads against ONE snapshot (a read-only REPEATABLE READ transaction), so they
+   * agree with each other: hybrid search's lexical and vector queries must both see the old
+   * version of a document or both the new one, never one each.
+   */
+  snapshot<T>(fn: (db: Executor) => Promise<T>): Promise<T> {
+    return this.withClient(async (client) => {
+      await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+      try {
+        const result = await fn(this.executor(client));
+        await client.query('COMMIT');
+        return result;
+      } catch (err) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        throw err;
+      }
+    });
   }
 
   async withClient<T>(fn: (client: PoolClient) => Promise<T>): Promise<T> {

@@ -1,6 +1,6 @@
 // Vector search over the chunks of current, live document versions of one KB.
 import { Inject, Injectable } from '@nestjs/common';
-import { Database } from '../database/database';
+import { Database, type Executor } from '../database/database';
 import { toPgVector } from '../inference/embedder';
 
 export interface ChunkHit {
@@ -31,6 +31,11 @@ interface HitRow {
 export class SearchRepository {
   constructor(@Inject(Database) private readonly db: Database) {}
 
+  /** Runs several searches on one snapshot (see Database.snapshot). */
+  snapshot<T>(fn: (on: Executor) => Promise<T>): Promise<T> {
+    return this.db.snapshot(fn);
+  }
+
   /**
    * One statement, one snapshot: the join on current_version_id means a search sees either
    * the old version's chunks or the new one's, never both and never neither.
@@ -47,6 +52,7 @@ export class SearchRepository {
     query: number[],
     topK: number,
     filters: SearchFilters = {},
+    on: Executor = this.db.executor(this.db.pool),
   ): Promise<ChunkHit[]> {
     if (!Number.isInteger(dimension) || dimension <= 0) throw new Error(`bad embedding dimension ${dimension}`);
     // Inlined (not user input) so the planner can match the embedder's partial index.
@@ -55,7 +61,7 @@ export class SearchRepository {
     const vector = toPgVector(query);
     let pool = Math.max(topK * 4, 40);
     for (;;) {
-      const { rows } = await this.db.prepared<{ candidates: number; hits: HitRow[] }>(
+      const { rows } = await on.prepared<{ candidates: number; hits: HitRow[] }>(
         `fennel_vec_${embedderId}_${dimension}`,
         `WITH cand AS MATERIALIZED (
            SELECT c.id, c.document_id, c.version_id, c.text, c.heading_path, c.page, c.metadata,
@@ -94,9 +100,10 @@ export class SearchRepository {
     topK: number,
     params: { k1: number; b: number },
     filters: SearchFilters = {},
+    on: Executor = this.db.executor(this.db.pool),
   ): Promise<ChunkHit[]> {
     if (terms.length === 0) return [];
-    const { rows } = await this.db.prepared<HitRow>(
+    const { rows } = await on.prepared<HitRow>(
       'fennel_bm25_v1',
       `WITH postings AS MATERIALIZED (
          SELECT t.term, t.chunk_id, t.tf FROM chunk_terms t

@@ -4,7 +4,7 @@ import type { Embedder } from '../inference/embedder';
 import { KbsService } from '../knowledge/kbs.service';
 import { DEFAULT_BM25, queryTerms } from './bm25';
 import { DEFAULT_FUSION, fuse, type FusedHit, type FusionOptions, type Signal } from './fusion';
-import { SearchRepository, type SearchFilters } from './search.repository';
+import { SearchRepository, type ChunkHit, type SearchFilters } from './search.repository';
 import { tokenizerFor } from './tokenizers';
 
 export const EMBEDDER = Symbol('Embedder');
@@ -52,28 +52,27 @@ export class SearchService {
     const mode = req.mode ?? settings.mode ?? 'hybrid';
     const candidates = Math.max(settings.candidates ?? 50, req.topK);
     const terms = queryTerms(tokenizerFor(kb.settings).tokenize(req.query));
-    const lists: Partial<Record<Signal, Awaited<ReturnType<SearchRepository['vectorSearch']>>>> = {};
-    await Promise.all([
-      mode !== 'vector'
-        ? this.repo
-            .lexicalSearch(
-              kb.id,
-              terms,
-              candidates,
-              { k1: settings.k1 ?? DEFAULT_BM25.k1, b: settings.b ?? DEFAULT_BM25.b },
-              req.filters,
-            )
-            .then((hits) => (lists.lexical = hits))
-        : undefined,
-      mode !== 'lexical'
-        ? this.embedder
-            .embed([req.query])
-            .then(([v]) =>
-              this.repo.vectorSearch(kb.id, this.embedder.id, this.embedder.dimension, v!, candidates, req.filters),
-            )
-            .then((hits) => (lists.vector = hits))
-        : undefined,
-    ]);
+    const vector = mode !== 'lexical' ? (await this.embedder.embed([req.query]))[0]! : undefined;
+    const bm25 = { k1: settings.k1 ?? DEFAULT_BM25.k1, b: settings.b ?? DEFAULT_BM25.b };
+    // Both signals read one snapshot: a document switching versions mid-search shows one
+    // version in both lists, never the old one here and the new one there.
+    const lists = await this.repo.snapshot(async (on) => {
+      const out: Partial<Record<Signal, ChunkHit[]>> = {};
+      if (mode !== 'vector')
+        out.lexical = await this.repo.lexicalSearch(kb.id, terms, candidates, bm25, req.filters, on);
+      if (vector) {
+        out.vector = await this.repo.vectorSearch(
+          kb.id,
+          this.embedder.id,
+          this.embedder.dimension,
+          vector,
+          candidates,
+          req.filters,
+          on,
+        );
+      }
+      return out;
+    });
     const fusion = {
       ...DEFAULT_FUSION,
       ...settings.fusion,
