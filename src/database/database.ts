@@ -6,8 +6,6 @@ export const HNSW_SESSION_OPTIONS: [string, string][] = [
   ['hnsw.ef_search', '100'],
 ];
 
-export type Queryable = Pick<PoolClient, 'query'>;
-
 export interface Executor {
   query<T extends QueryResultRow = QueryResultRow>(sql: string, params?: unknown[]): Promise<QueryResult<T>>;
   prepared<T extends QueryResultRow = QueryResultRow>(

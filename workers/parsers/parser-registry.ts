@@ -44,10 +44,6 @@ export class ParserRegistry implements DocumentParser {
     for (const p of parsers) this.parsers.set(p.format, p);
   }
 
-  supports(format: DocumentFormat): boolean {
-    return this.parsers.has(format);
-  }
-
   async parse(input: ParserInput): Promise<ParsedDocument & { format: DocumentFormat }> {
     if (input.bytes.length === 0) throw new ParseError('empty', 'The file is empty (0 bytes).');
     const detected = detectFormat(input.bytes, input.filename);
