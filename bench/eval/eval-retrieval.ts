@@ -3,23 +3,17 @@
 // Ingests corpus.jsonl into a fresh KB on a fresh native Postgres database through Fennel's
 // ingest handler, runs queries.jsonl through the search service in each mode, and prints nDCG@10,
 // Recall@10/100, MRR@10 and latency beside a MiniSearch baseline computed in the same run.
-import { createHash } from 'node:crypto';
 import { basename, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import type { Job } from 'bullmq';
 import { BuiltinEmbedder } from '../../src/inference/builtin-embedder';
-import { DocumentsRepository } from '../../src/knowledge/documents.repository';
 import { KbsRepository } from '../../src/knowledge/kbs.repository';
 import { KbsService } from '../../src/knowledge/kbs.service';
-import type { IngestJob } from '../../src/queue/queues';
 import { SearchRepository } from '../../src/retrieval/search.repository';
 import { SearchService, type SearchMode } from '../../src/retrieval/search.service';
-import { IngestHandler } from '../../workers/ingest/ingest.handler';
-import { IngestRepository } from '../../workers/ingest/ingest.repository';
-import { ParserRegistry } from '../../workers/parsers/parser-registry';
 import { nativeDb } from '../bench-db';
 import { writeSection } from '../report';
 import { loadDataset } from './dataset';
+import { ingestCorpus } from './ingest-corpus';
 import { mean, percentile, scoreRanking, type Metrics } from './metrics';
 import { miniSearchBaseline } from './minisearch-baseline';
 
@@ -58,37 +52,18 @@ async function main() {
       name,
       settings: values.settings ? JSON.parse(values.settings) : undefined,
     });
-    const docs = new DocumentsRepository(b.db);
-    const ingest = new IngestHandler(new IngestRepository(b.db), new ParserRegistry(), new BuiltinEmbedder());
-    const passageOf = new Map<string, string>();
     const t0 = performance.now();
-    let next = 0;
-    // The real ingest path (parse -> chunks -> embeddings + terms -> atomic switch), 4 at a time.
-    await Promise.all(
-      Array.from({ length: 4 }, async () => {
-        while (next < data.corpus.length) {
-          const p = data.corpus[next++]!;
-          const bytes = Buffer.from(`# ${p.title || p.id}\n\n${p.text}\n`);
-          const { document, created } = await docs.createDocument(kb.id, {
-            filename: `${p.id}.md`,
-            title: p.title || p.id,
-            mime: 'text/markdown',
-            sha256: createHash('sha256').update(bytes).digest('hex'),
-            bytes,
-            source: 'upload',
-            sourceRef: p.id,
-          });
-          passageOf.set(document.id, passageOf.get(document.id) ?? p.id);
-          if (!created) continue;
-          const job = {
-            data: { kbId: kb.id, documentId: document.id, versionId: document.latest.id },
-            opts: { attempts: 1 },
-            attemptsMade: 0,
-            updateProgress: async () => undefined,
-          } as unknown as Job<IngestJob>;
-          await ingest.handle(job);
-        }
-      }),
+    const { refOf: passageOf } = await ingestCorpus(
+      b.db,
+      kb.id,
+      data.corpus.map((p) => ({
+        ref: p.id,
+        filename: `${p.id}.md`,
+        title: p.title || p.id,
+        mime: 'text/markdown',
+        bytes: Buffer.from(`# ${p.title || p.id}\n\n${p.text}\n`),
+      })),
+      new BuiltinEmbedder(),
     );
     log(`ingested in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
     await b.db.query('ANALYZE');

@@ -6,7 +6,7 @@ import { resolve } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { vector } from '@electric-sql/pglite-pgvector';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
-import { HNSW_SESSION_OPTIONS } from './database';
+import { SESSION_OPTIONS } from './database';
 
 export interface EmbeddedPostgres {
   url: string;
@@ -19,7 +19,7 @@ export async function startEmbeddedPostgres(dataDir: string, port: number): Prom
   const db = await PGlite.create({ dataDir: dir, extensions: { vector } });
   await db.exec('CREATE EXTENSION IF NOT EXISTS vector');
   // The socket server ignores startup options, and every client shares this one session.
-  for (const [k, v] of HNSW_SESSION_OPTIONS) await db.exec(`SET ${k} = '${v}'`);
+  for (const [k, v] of SESSION_OPTIONS) await db.exec(`SET ${k} = '${v}'`);
   // maxConnections only bounds sockets; every socket still shares the one session.
   const server = new PGLiteSocketServer({ db, port, host: '127.0.0.1', maxConnections: 8 });
   try {
