@@ -24,6 +24,12 @@ import { RedisLifecycle, redisProvider } from './queue/redis.provider';
 import { SearchController } from './retrieval/search.controller';
 import { SearchRepository } from './retrieval/search.repository';
 import { builtinEmbedderProvider, SearchService } from './retrieval/search.service';
+import { chatModelProvider, rerankerProvider } from './inference/inference.providers';
+import { AnswersController } from './pipeline/answers.controller';
+import { AnswersRepository } from './pipeline/answers.repository';
+import { AskService } from './pipeline/ask.service';
+import { ChatCompletionsController } from './pipeline/chat-completions.controller';
+import { TuneController } from './pipeline/tune.controller';
 
 export interface AppRuntime {
   config: FennelConfig;
@@ -43,7 +49,16 @@ export class AppModule {
           limits: { fileSize: rt.config.maxUploadBytes, files: 100, fieldSize: 1024 * 1024 },
         }),
       ],
-      controllers: [HealthController, KbsController, DocumentsController, SourcesController, SearchController],
+      controllers: [
+        HealthController,
+        KbsController,
+        DocumentsController,
+        SourcesController,
+        SearchController,
+        AnswersController,
+        TuneController,
+        ChatCompletionsController,
+      ],
       providers: [
         { provide: CONFIG, useValue: rt.config },
         { provide: Database, useValue: rt.db },
@@ -63,6 +78,10 @@ export class AppModule {
         SearchRepository,
         SearchService,
         builtinEmbedderProvider,
+        chatModelProvider,
+        rerankerProvider,
+        AnswersRepository,
+        AskService,
       ],
     };
   }

@@ -15,7 +15,7 @@ export interface Dataset {
   qrels: Map<string, Set<string>>;
 }
 
-const jsonl = <T>(path: string): T[] =>
+export const jsonl = <T>(path: string): T[] =>
   readFileSync(path, 'utf8')
     .split('\n')
     .filter((l) => l.trim())

@@ -41,6 +41,17 @@ const schema = z.object({
   FENNEL_JOB_LOCK_MS: z.coerce.number().int().min(500).default(30000),
   FENNEL_WORKER_METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9464),
   FENNEL_MIGRATE_ON_BOOT: bool.default(true),
+  FENNEL_LLM_BASE_URL: z
+    .url({ protocol: /^https?$/, error: 'must be an http(s) URL such as http://127.0.0.1:23333/v1' })
+    .optional(),
+  FENNEL_LLM_MODEL: z.string().min(1).optional(),
+  FENNEL_LLM_API_KEY: z.string().min(1).optional(),
+  FENNEL_LLM_TIMEOUT_MS: z.coerce.number().int().min(100).default(60_000),
+  FENNEL_LLM_MAX_RETRIES: z.coerce.number().int().min(0).max(10).default(2),
+  FENNEL_LLM_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(4),
+  FENNEL_RERANK_BASE_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
+  FENNEL_RERANK_API: z.enum(['tei', 'jina']).default('tei'),
+  FENNEL_RERANK_MODEL: z.string().min(1).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -68,6 +79,11 @@ export type FennelConfig = Readonly<{
   workerMetricsPort: number;
   migrateOnBoot: boolean;
   logLevel: z.infer<typeof schema>['LOG_LEVEL'];
+  /** The OpenAI-compatible inference engine; absent → built-in mode (no model). */
+  llm:
+    | { baseURL: string; model: string; apiKey?: string; timeoutMs: number; maxRetries: number; concurrency: number }
+    | undefined;
+  rerank: { baseURL: string; api: 'tei' | 'jina'; model?: string } | undefined;
 }>;
 
 export class ConfigError extends Error {
@@ -96,6 +112,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): FennelConfig {
     );
   }
   const e = parsed.data;
+  if (e.FENNEL_LLM_BASE_URL && !e.FENNEL_LLM_MODEL) {
+    throw new ConfigError([
+      'FENNEL_LLM_MODEL: required when FENNEL_LLM_BASE_URL is set (the served model id, see GET <base>/models)',
+    ]);
+  }
   return Object.freeze({
     port: e.PORT,
     host: e.HOST,
@@ -117,6 +138,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): FennelConfig {
     workerMetricsPort: e.FENNEL_WORKER_METRICS_PORT,
     migrateOnBoot: e.FENNEL_MIGRATE_ON_BOOT,
     logLevel: e.LOG_LEVEL,
+    llm: e.FENNEL_LLM_BASE_URL
+      ? {
+          baseURL: e.FENNEL_LLM_BASE_URL,
+          model: e.FENNEL_LLM_MODEL!,
+          apiKey: e.FENNEL_LLM_API_KEY,
+          timeoutMs: e.FENNEL_LLM_TIMEOUT_MS,
+          maxRetries: e.FENNEL_LLM_MAX_RETRIES,
+          concurrency: e.FENNEL_LLM_CONCURRENCY,
+        }
+      : undefined,
+    rerank: e.FENNEL_RERANK_BASE_URL
+      ? { baseURL: e.FENNEL_RERANK_BASE_URL, api: e.FENNEL_RERANK_API, model: e.FENNEL_RERANK_MODEL }
+      : undefined,
   });
 }
 

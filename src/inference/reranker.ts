@@ -7,8 +7,11 @@ import { EngineError, httpError, toEngineError } from './engine-error';
 
 export interface Reranker {
   readonly id: string;
-  /** One score per passage, in input order; higher is more relevant. */
-  rerank(query: string, passages: string[]): Promise<number[]>;
+  /**
+   * One score per passage, in input order; higher is more relevant. `idf` gives the KB's IDF
+   * of an analysed term to rerankers that weigh terms (the built-in one); models ignore it.
+   */
+  rerank(query: string, passages: string[], opts?: { idf?: (term: string) => number }): Promise<number[]>;
 }
 
 export interface HttpRerankerOptions {

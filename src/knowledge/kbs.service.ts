@@ -3,6 +3,15 @@ import { z } from 'zod';
 import { AppError, notFound } from '../admin/errors';
 import { KbsRepository, type KnowledgeBase } from './kbs.repository';
 
+const compiles = (pattern: string) => {
+  try {
+    new RegExp(pattern, 'iu');
+    return true;
+  } catch {
+    return false;
+  }
+};
+
 /** Per-KB settings; unknown keys are rejected so a typo does not silently do nothing. */
 export const kbSettingsSchema = z
   .object({
@@ -26,6 +35,28 @@ export const kbSettingsSchema = z
         b: z.number().min(0).max(1).optional(),
         candidates: z.number().int().min(1).max(1000).optional(),
         customWords: z.array(z.string().trim().min(1).max(64)).max(10_000).optional(),
+      })
+      .strict()
+      .optional(),
+    answer: z
+      .object({
+        triageThreshold: z.number().min(0).max(1).optional(),
+        gateThreshold: z.number().min(0).max(1).optional(),
+        passages: z.number().int().min(1).max(20).optional(),
+        useModel: z.boolean().optional(),
+        onEngineFailure: z.enum(['extractive', 'reject']).optional(),
+        duplicateWindowSeconds: z.number().int().min(0).max(86_400).optional(),
+        policy: z
+          .object({
+            blockedTerms: z.array(z.string().trim().min(1).max(200)).max(5000).optional(),
+            blockedPatterns: z
+              .array(z.string().min(1).max(500))
+              .max(500)
+              .refine((ps) => ps.every(compiles), { message: 'every pattern must be a valid regular expression' })
+              .optional(),
+          })
+          .strict()
+          .optional(),
       })
       .strict()
       .optional(),

@@ -2,7 +2,7 @@
 // and rank on the hit so a trace can say why a passage ranked where it did.
 import type { ChunkHit } from './search.repository';
 
-export type Signal = 'lexical' | 'vector';
+export type Signal = 'lexical' | 'vector' | 'rerank';
 
 export interface SignalScore {
   score: number;
