@@ -87,4 +87,30 @@ export class ApiClient {
   search(kb: string, query: string, topK: number): Promise<{ hits: ApiHit[]; tookMs: number }> {
     return this.call('POST', `/api/v1/kbs/${encodeURIComponent(kb)}/search`, { query, topK });
   }
+
+  tune(kb: string, good: string[], bad: string[]): Promise<ApiTuneResult> {
+    return this.call('POST', `/api/v1/kbs/${encodeURIComponent(kb)}/tune`, { good, bad });
+  }
+
+  ask(kb: string, question: string): Promise<ApiAnswer> {
+    return this.call('POST', `/api/v1/kbs/${encodeURIComponent(kb)}/ask`, { question, channel: 'cli' });
+  }
+}
+
+export interface ApiTuneResult {
+  threshold: number;
+  precision: number;
+  recall: number;
+  f1: number;
+  examples: { good: number; bad: number };
+  curve: { threshold: number; precision: number; recall: number; f1: number }[];
+}
+
+export interface ApiAnswer {
+  answerId: string;
+  decision: 'answer' | 'reject';
+  reason: string | null;
+  reply: string | null;
+  modelCalls: number;
+  trace: { step: string; decision: string; score?: number; threshold?: number; adapter: string; durationMs: number }[];
 }

@@ -1,4 +1,5 @@
 // `fennel` — one codebase, the role chosen by command.
+import { readFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import { Command } from 'commander';
 import { ConfigError, loadConfig, loadDotEnv, type FennelConfig } from '../config/config';
@@ -135,6 +136,47 @@ remote(program.command('search <kb> <query>').description('Search a knowledge ba
       );
     });
     if (!result.hits.length) process.stdout.write('No results.\n');
+  });
+
+/** One example question per line; blank lines and lines starting with # are skipped. */
+const exampleLines = async (path: string) =>
+  (await readFile(path, 'utf8'))
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter((l) => l && !l.startsWith('#'));
+
+remote(
+  program
+    .command('tune <kb> <good> <bad>')
+    .description(
+      "Tune a knowledge base's answer gate on example questions it should answer (good) and should not (bad), one per line",
+    ),
+).action(async (kb: string, good: string, bad: string, opts: { url?: string; token?: string }) => {
+  const api = await client(config(), opts);
+  const r = await api.tune(kb, await exampleLines(good), await exampleLines(bad));
+  const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
+  process.stdout.write(
+    `Tuned on ${r.examples.good} good and ${r.examples.bad} bad examples.\n` +
+      `threshold ${r.threshold.toFixed(3)} · precision ${pct(r.precision)} · recall ${pct(r.recall)} · F1 ${pct(r.f1)}\n`,
+  );
+});
+
+remote(
+  program.command('ask <kb> <question>').description('Ask a knowledge base a question through the answer pipeline'),
+)
+  .option('--json', 'print the raw JSON, trace included')
+  .action(async (kb: string, question: string, opts: { url?: string; token?: string; json?: boolean }) => {
+    const api = await client(config(), opts);
+    const r = await api.ask(kb, question);
+    if (opts.json) return void process.stdout.write(JSON.stringify(r, null, 2) + '\n');
+    process.stdout.write(r.decision === 'answer' ? `${r.reply}\n` : `(no answer: ${r.reason})\n`);
+    for (const t of r.trace) {
+      const score =
+        t.score !== undefined
+          ? ` ${t.score.toFixed(3)}${t.threshold !== undefined ? ` / ${t.threshold.toFixed(3)}` : ''}`
+          : '';
+      process.stderr.write(`  ${t.step.padEnd(8)} ${t.decision.padEnd(8)}${score}  ${t.adapter} ${t.durationMs} ms\n`);
+    }
   });
 
 program.parseAsync(process.argv).catch((err: Error) => {

@@ -1,4 +1,4 @@
-// `fennel ingest` and `fennel search` as a user runs them, against a running API.
+// `fennel ingest`, `search`, `ask` and `tune` as a user runs them, against a running API.
 import { execFile } from 'node:child_process';
 import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -50,6 +50,25 @@ describe('fennel CLI', () => {
     expect(stdout).toContain('Tunnelbear Pro');
     const json = JSON.parse((await fennel('search', 'team', 'dishwasher', '--json')).stdout);
     expect(json.hits[0].text).toContain('18:00');
+  });
+
+  it('ask prints the cited answer and the trace of each step', async () => {
+    const { stdout, stderr } = await fennel('ask', 'team', 'When does the dishwasher run?');
+    expect(stdout, stdout).toMatch(/18:00 every weekday.*\[1\]/);
+    expect(stdout, stdout).toMatch(/^\[1\] notes$/m);
+    for (const step of ['intake', 'triage', 'retrieve', 'gate', 'answer', 'verify', 'deliver'])
+      expect(stderr).toContain(step);
+  });
+
+  it('tune reads example files and prints the chosen threshold with precision, recall and F1', async () => {
+    await writeFile(
+      join(dir, 'good.txt'),
+      'which VPN client?\n# a comment\nwhen does the dishwasher run\nVPN client name?\n\n',
+    );
+    await writeFile(join(dir, 'bad.txt'), 'good morning all\nhaha\nwho wants pizza tonight\n');
+    const { stdout } = await fennel('tune', 'team', join(dir, 'good.txt'), join(dir, 'bad.txt'));
+    expect(stdout).toContain('Tuned on 3 good and 3 bad examples.');
+    expect(stdout).toMatch(/threshold \d\.\d{3} · precision [\d.]+% · recall [\d.]+% · F1 [\d.]+%/);
   });
 
   it('explains a wrong token instead of crashing', async () => {
