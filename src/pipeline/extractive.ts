@@ -3,7 +3,8 @@
 import type { FusedHit } from '../retrieval/fusion';
 import type { Tokenizer } from '../retrieval/tokenizer';
 
-const SENTENCE = /[^。！？!?\n]+(?:[。！？!?]+|\n|$)|[^\n]+/g;
+// After Chinese end punctuation, or Latin end punctuation followed by a space, or a line break.
+const SENTENCE_BREAK = /\n+|(?<=[。！？；])|(?<=[.!?;])\s+/u;
 
 interface Candidate {
   n: number;
@@ -48,7 +49,8 @@ export function extractiveAnswer(
 }
 
 export function splitSentences(text: string): string[] {
-  return (text.match(SENTENCE) ?? [])
+  return text
+    .split(SENTENCE_BREAK)
     .map((s) => s.replace(/^[#>*\-\s|]+/, '').trim())
     .filter((s) => s.length >= 4 && !/^[-|:\s]+$/.test(s));
 }
