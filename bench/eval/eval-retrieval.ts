@@ -1,4 +1,4 @@
-// `npm run eval:retrieval -- <dataset-dir> [--modes lexical,vector,hybrid] [--queries-from <dir>]
+// `npm run eval:retrieval -- <dataset-dir> [--modes lexical,vector,hybrid,reranked] [--queries-from <dir>]
 //   [--limit N] [--no-report]`
 // Ingests corpus.jsonl into a fresh KB on a fresh native Postgres database through Fennel's
 // ingest handler, runs queries.jsonl through the search service in each mode, and prints nDCG@10,
@@ -10,6 +10,9 @@ import { KbsRepository } from '../../src/knowledge/kbs.repository';
 import { KbsService } from '../../src/knowledge/kbs.service';
 import { SearchRepository } from '../../src/retrieval/search.repository';
 import { SearchService, type SearchMode } from '../../src/retrieval/search.service';
+import { idf } from '../../src/retrieval/bm25';
+import { BuiltinReranker } from '../../src/retrieval/builtin-reranker';
+import { DEFAULT_RETRIEVE, rerank } from '../../src/pipeline/retrieve.step';
 import { nativeDb } from '../bench-db';
 import { writeSection } from '../report';
 import { loadDataset } from './dataset';
@@ -68,7 +71,8 @@ async function main() {
     log(`ingested in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
     await b.db.query('ANALYZE');
 
-    const search = new SearchService(kbs, new SearchRepository(b.db), new BuiltinEmbedder());
+    const repo = new SearchRepository(b.db);
+    const search = new SearchService(kbs, repo, new BuiltinEmbedder());
     const rows: { label: string; m: Metrics; p50: number; p95: number }[] = [];
     const run = async (label: string, rank: (q: string) => Promise<string[]>) => {
       const all: Metrics[] = [];
@@ -88,11 +92,31 @@ async function main() {
 
     const baseline = miniSearchBaseline(data.corpus);
     await run('MiniSearch baseline', async (q) => baseline(q, 100));
-    for (const mode of values.modes.split(',') as SearchMode[]) {
+    const reranker = new BuiltinReranker();
+    for (const mode of values.modes.split(',')) {
+      // `reranked`: hybrid, then the answer pipeline's reranking of the top candidates (the
+      // built-in reranker with the KB's IDF, blended half and half with the fused score).
+      const reranked = mode === 'reranked';
       await run(`Fennel ${mode}`, async (q) => {
-        const res = await search.search(kb.id, { query: q, topK: 100, mode });
+        const res = await search.search(kb.id, {
+          query: q,
+          topK: 100,
+          mode: reranked ? 'hybrid' : (mode as SearchMode),
+        });
+        let hits = res.hits;
+        if (reranked) {
+          const stats = await repo.termStats(kb.id, res.terms);
+          const top = await rerank(
+            reranker,
+            q,
+            hits.slice(0, DEFAULT_RETRIEVE.candidates),
+            DEFAULT_RETRIEVE.rerankWeight,
+            (t) => idf(stats.n, stats.df.get(t) ?? 0),
+          );
+          hits = [...top, ...hits.slice(DEFAULT_RETRIEVE.candidates)];
+        }
         const seen: string[] = [];
-        for (const h of res.hits) {
+        for (const h of hits) {
           const pid = passageOf.get(h.documentId);
           if (pid && !seen.includes(pid)) seen.push(pid);
         }
