@@ -79,15 +79,16 @@ export function evidenceFeatures(x: EvidenceInput, bg = BackgroundModel.get()): 
   const rare = distinct.filter(
     (t) => (x.stats.df.get(t) ?? 0) > 0 && /[a-z0-9]/.test(t) && bg.rarity(t) === UNKNOWN_RARITY,
   );
+  const best0 = (xs: number[]) => Math.max(0, ...xs.filter(Number.isFinite));
   return {
     salienceSum: salience.reduce((a, s) => a + Math.max(0, s), 0),
     salienceMax: salience.length ? Math.max(...salience) : 0,
     salientTerms: salience.filter((s) => s > SALIENT).length,
     rareTerms: rare.length,
-    lexical: Math.max(0, ...x.hits.map((h) => h.signals.lexical?.score ?? 0)) / 10,
+    lexical: best0(x.hits.map((h) => h.signals.lexical?.score ?? 0)) / 10,
     coverage: total > 0 ? best / total : 0,
     kbCoverage: total > 0 ? known / total : 0,
-    vector: Math.max(0, ...x.hits.map((h) => h.signals.vector?.score ?? 0)),
+    vector: best0(x.hits.map((h) => h.signals.vector?.score ?? 0)),
     logTerms: Math.log1p(distinct.length),
     logLength: Math.log1p([...x.question].length),
     triage: x.triage,

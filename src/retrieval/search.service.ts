@@ -52,7 +52,9 @@ export class SearchService {
     const mode = req.mode ?? settings.mode ?? 'hybrid';
     const candidates = Math.max(settings.candidates ?? 50, req.topK);
     const terms = queryTerms(tokenizerFor(kb.settings).tokenize(req.query));
-    const vector = mode !== 'lexical' ? (await this.embedder.embed([req.query]))[0]! : undefined;
+    const embedded = mode !== 'lexical' ? (await this.embedder.embed([req.query]))[0]! : undefined;
+    // A query with no features ("There?") embeds to zeros, whose cosine distance is NaN.
+    const vector = embedded?.some((x) => x !== 0) ? embedded : undefined;
     const bm25 = { k1: settings.k1 ?? DEFAULT_BM25.k1, b: settings.b ?? DEFAULT_BM25.b };
     // Both signals read one snapshot: a document switching versions mid-search shows one
     // version in both lists, never the old one here and the new one there.

@@ -222,6 +222,19 @@ describe('built-in mode (no model)', () => {
     expect(r.body.trace.find((t: any) => t.step === 'triage').adapter).toBe('builtin-triage-v1');
   });
 
+  it('handles a message with nothing to index: no NaN scores, a plain reject', async () => {
+    const search = await f.api('POST', '/api/v1/kbs/offline/search', { query: '？？', topK: 5 });
+    expect(search.status).toBe(200);
+    expect(search.body.hits).toEqual([]);
+    const gate = await f.api('POST', '/api/v1/kbs/offline/tune', {
+      good: ['如何安装 mmcv？', 'mim install mmcv 失败怎么办', 'hotel budget in Munich?'],
+      bad: ['There?', '？？', '哈哈哈哈'],
+    });
+    expect(gate.status).toBe(200);
+    expect(Number.isFinite(gate.body.threshold)).toBe(true);
+    await f.api('POST', '/api/v1/kbs/offline/tune', { good: [], bad: [] }).then((r) => expect(r.status).toBe(400));
+  });
+
   it('stays silent on chit-chat and records why', async () => {
     const r = await ask('offline', { question: '哈哈哈[旺柴]' });
     expect(r.body).toMatchObject({ decision: 'reject', reason: 'not_a_question', answer: null });
