@@ -4,8 +4,9 @@
 //   vLLM:                { baseURL: 'http://gpu-host:8000/v1', model: 'Qwen/Qwen2.5-7B-Instruct', apiKey: '<--api-key>' }
 //   Ollama:              { baseURL: 'http://localhost:11434/v1', model: 'qwen2.5:7b' }
 // plus { timeoutMs: 60_000, maxRetries: 2, concurrency: 4 }. GET <baseURL>/models lists the served model ids.
-import OpenAI from 'openai';
+import type OpenAI from 'openai';
 import type { ChatCompletionCreateParamsBase } from 'openai/resources/chat/completions';
+import { openAIClient } from './openai-client';
 import { EngineUnavailableError, toEngineError } from './engine-error';
 
 export interface ChatMessage {
@@ -69,15 +70,7 @@ export class OpenAIChatModel implements ChatModel {
   constructor(private readonly opts: OpenAIChatModelOptions) {
     this.id = `openai:${opts.model}`;
     this.engine = `${opts.model} at ${opts.baseURL}`;
-    // organization/project: never forward OPENAI_ORG_ID / OPENAI_PROJECT_ID from the environment to our own servers.
-    this.client = new OpenAI({
-      baseURL: opts.baseURL,
-      apiKey: opts.apiKey ?? 'none',
-      organization: null,
-      project: null,
-      timeout: opts.timeoutMs,
-      maxRetries: opts.maxRetries,
-    });
+    this.client = openAIClient(opts);
     this.slots = new Semaphore(opts.concurrency);
   }
 

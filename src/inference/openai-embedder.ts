@@ -1,7 +1,8 @@
 // Embedder on an OpenAI-compatible /embeddings endpoint: LMDeploy, vLLM, Ollama, TEI, hosted APIs.
-import OpenAI from 'openai';
+import type OpenAI from 'openai';
 import type { Embedder } from './embedder';
 import { EngineError, toEngineError } from './engine-error';
+import { openAIClient } from './openai-client';
 
 export interface OpenAIEmbedderOptions {
   baseURL: string;
@@ -40,15 +41,7 @@ export class OpenAIEmbedder implements Embedder {
   constructor(private readonly opts: OpenAIEmbedderOptions) {
     this.dim = opts.dimension;
     this.engine = `${opts.model} at ${opts.baseURL}`;
-    // organization/project: never forward OPENAI_ORG_ID / OPENAI_PROJECT_ID from the environment to our own servers.
-    this.client = new OpenAI({
-      baseURL: opts.baseURL,
-      apiKey: opts.apiKey ?? 'none',
-      organization: null,
-      project: null,
-      timeout: opts.timeoutMs,
-      maxRetries: opts.maxRetries,
-    });
+    this.client = openAIClient(opts);
   }
 
   get dimension(): number {
