@@ -15,7 +15,7 @@ describe('BackgroundModel', () => {
     expect(bg.rarity('mmcv')).toBe(UNKNOWN_RARITY);
     expect(bg.rarity('吃饭')!).toBeLessThan(bg.rarity('算子')!);
     // A Han string jieba does not list is a cross-word bigram, not a word: no opinion.
-    expect(bg.rarity('何安')).toBeUndefined();
+    expect(bg.rarity('问如')).toBeUndefined(); // 请问如何 → 问如
   });
 });
 
