@@ -67,6 +67,13 @@ export interface AskOptions {
   gate?: GateModel;
 }
 
+/**
+ * Where a person asks Fennel directly and may well ask the same thing twice on purpose. Group
+ * chats are the other channels: there the same line moments later is a platform redelivery or
+ * a repeat, and answering twice is noise.
+ */
+const DIRECT_CHANNELS = new Set(['api', 'cli', 'console', 'openai']);
+
 /** How long a tuned gate is reused before it is read again (other API processes may re-tune). */
 const GATE_CACHE_MS = 10_000;
 
@@ -86,7 +93,7 @@ export class AskService {
   async ask(kbRef: string, input: AskInput, opts: AskOptions = {}): Promise<AskResult> {
     const kb = await this.kbs.get(kbRef);
     const started = performance.now();
-    const state = await runPipeline(newState(kb, input), this.steps(kb, opts));
+    const state = await runPipeline(newState(kb, input), this.steps(kb, input, opts));
     const durationMs = Math.round(performance.now() - started);
     const answered = state.decision === 'answer';
     const record = {
@@ -192,14 +199,14 @@ export class AskService {
     );
   }
 
-  private steps(kb: KnowledgeBase, opts: AskOptions): PipelineStep[] {
+  private steps(kb: KnowledgeBase, input: AskInput, opts: AskOptions): PipelineStep[] {
     const s = answerSettings(kb);
     const model = s.useModel === false ? undefined : (this.chat ?? undefined);
     const tokenizer = tokenizerFor(kb.settings);
     const window = s.duplicateWindowSeconds ?? 30;
     return [
       new IntakeStep(
-        opts.store === false || window === 0
+        opts.store === false || window === 0 || DIRECT_CHANNELS.has(input.channel)
           ? undefined
           : (st) => this.answers.recentlyAsked(kb.id, st.input.channel, st.question, window),
       ),

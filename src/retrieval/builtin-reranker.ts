@@ -197,9 +197,9 @@ export function hanRunWords(tokenizer: Tokenizer, run: string): string[] {
 const WORDS = /(\p{Script=Han}+)|[^\s\p{Script=Han},;:!?()[\]{}"“”‘’<>/|，。！？；：、（）《》【】「」]+/gu;
 
 // Words a query is phrased with, not about. Lucene's English stopwords are already gone.
-const EN_QUESTION_WORDS =
+export const EN_QUESTION_WORDS =
   'what how why when where which who whom whose do does did can could would should shall may might must i me my you your we our us he she him her his its have has had been being were am';
-const ZH_FUNCTION_WORDS =
+export const ZH_FUNCTION_WORDS =
   `的 了 吗 呢 吧 啊 呀 哦 嘛 么 啦 是 在 我 你 您 他 她 它 我们 你们 他们 这 那 这个 那个 就 都 也
   还 很 和 与 及 或 或者 把 被 给 一下 请问 如何 怎么 怎么样 怎样 为什么 为啥 什么 啥 哪 哪个 哪些 哪里 谁 是否 能否 可以 能 会`.split(
     /\s+/,

@@ -260,6 +260,25 @@ describe('built-in mode (no model)', () => {
   });
 });
 
+describe('intake', () => {
+  it('drops a repeated line in a group channel, never in a direct one', async () => {
+    const settings = (window: number) => ({
+      answer: { useModel: false, gateThreshold: 0.01, duplicateWindowSeconds: window },
+    });
+    await f.api('PATCH', '/api/v1/kbs/offline', { settings: settings(60) });
+    try {
+      const q = { question: '如何安装 mmcv？', channel: 'wecom' };
+      expect((await ask('offline', q)).body.decision).toBe('answer');
+      expect((await ask('offline', q)).body).toMatchObject({ decision: 'reject', reason: 'duplicate' });
+      const direct = { question: '如何安装 mmcv？', channel: 'api' };
+      expect((await ask('offline', direct)).body.decision).toBe('answer');
+      expect((await ask('offline', direct)).body.decision).toBe('answer');
+    } finally {
+      await f.api('PATCH', '/api/v1/kbs/offline', { settings: settings(0) });
+    }
+  });
+});
+
 describe('traces and feedback', () => {
   it('stores every decision with its trace, lists and filters them, and takes feedback', async () => {
     const a = await ask('offline', { question: 'What is the hotel budget in Munich?', channel: 'console' });

@@ -53,6 +53,8 @@ describe('fennel CLI', () => {
   });
 
   it('ask prints the cited answer and the trace of each step', async () => {
+    // Asked twice on purpose: direct channels are never dropped as duplicates.
+    await fennel('ask', 'team', 'When does the dishwasher run?');
     const { stdout, stderr } = await fennel('ask', 'team', 'When does the dishwasher run?');
     expect(stdout, stdout).toMatch(/18:00 every weekday.*\[1\]/);
     expect(stdout, stdout).toMatch(/^\[1\] notes$/m);
