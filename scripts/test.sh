@@ -15,6 +15,18 @@ if [ ! -f /usr/share/fonts/truetype/wqy/wqy-zenhei.ttc ]; then
   (apt-get -qq update && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-wqy-zenhei) >/dev/null 2>&1 ||
     echo "test: could not install fonts-wqy-zenhei; the Chinese PDF fixture test will fail" >&2
 fi
+# The shared corpus and evaluation data live next to the repository (../shared). A clone made
+# elsewhere (git clone . /tmp/check) finds them next to the repository it was cloned from.
+if [ -z "${FENNEL_SHARED_DIR:-}" ]; then
+  origin="$(git remote get-url origin 2>/dev/null || true)"
+  for candidate in ../shared "${origin%/}/../shared"; do
+    if [ -d "$candidate/corpus" ]; then
+      FENNEL_SHARED_DIR="$(cd "$candidate" && pwd)"
+      export FENNEL_SHARED_DIR
+      break
+    fi
+  done
+fi
 npm run build --silent
 npm run lint --silent
 npx vitest run "$@"

@@ -3,10 +3,9 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PROJECT_ROOT } from '../../src/config/paths';
 import { startFennel, type Harness } from '../support/fennel-harness';
+import { CORPUS } from '../unit/parsers/fixtures-corpus';
 
-const CORPUS = join(PROJECT_ROOT, '..', 'shared', 'corpus');
 let f: Harness;
 
 beforeAll(async () => {

@@ -7,7 +7,8 @@ import { expect } from 'vitest';
 import { ParseError, type Block } from '../../../workers/parsers/parsed-document';
 
 const REPO_ROOT = path.resolve(__dirname, '../../..');
-export const CORPUS = path.resolve(REPO_ROOT, '../shared/corpus');
+/** scripts/test.sh finds the shared folder for clones made elsewhere (FENNEL_SHARED_DIR). */
+export const CORPUS = path.resolve(process.env.FENNEL_SHARED_DIR ?? path.resolve(REPO_ROOT, '../shared'), 'corpus');
 
 export const corpusPath = (rel: string) => path.join(CORPUS, rel);
 export const corpusBytes = (rel: string) => fs.readFileSync(corpusPath(rel));
