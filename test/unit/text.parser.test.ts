@@ -1,5 +1,6 @@
 import iconv from 'iconv-lite';
 import { describe, expect, it } from 'vitest';
+import { CORPUS } from './parsers/fixtures-corpus';
 import { detectFormat } from '../../workers/parsers/detect-format';
 import { decodeText } from '../../workers/parsers/text-decoding';
 import { TextParser } from '../../workers/parsers/text.parser';
@@ -93,8 +94,7 @@ describe('detectFormat on Office archives', () => {
   it('reads the outer central directory, so a deck with an embedded workbook is a PPTX', async () => {
     const { readFileSync, readdirSync } = await import('node:fs');
     const { join } = await import('node:path');
-    const { PROJECT_ROOT } = await import('../../src/config/paths');
-    const corpus = join(PROJECT_ROOT, '..', 'shared', 'corpus');
+    const corpus = CORPUS;
     for (const [dir, format] of [
       ['pptx', 'pptx'],
       ['docx', 'docx'],
