@@ -1,46 +1,22 @@
-// Lines of one flow -> headings, paragraphs and lists. Headings are told by font size against
-// the document's body size (the size most text is set in), or by a section number in a font
-// other than the body font; paragraphs end at a wider gap, an indent or a short final line.
+// Lines of one flow -> headings, paragraphs, lists, code and tables. Headings are told in
+// pdf-headings.ts; paragraphs end at a wider gap, an indent or a short final line.
 import { joinLines } from './text.parser';
 import type { Block, ListItem } from './parsed-document';
+import {
+  boldHeadingLevel,
+  BULLET,
+  ENUMERATOR,
+  headingLevel,
+  isCode,
+  isLoneTitle,
+  MAX_HEADING_CHARS,
+  type DocStats,
+} from './pdf-headings';
 import type { Line } from './pdf-lines';
 import type { FlowItem } from './pdf-tables';
 
-export interface DocStats {
-  bodySize: number;
-  bodyFont: string;
-  /** Typewriter-style documents set everything in a fixed-pitch font; then it is not code. */
-  bodyMono: boolean;
-  /** Heading font sizes, biggest first; index + 1 is the heading level. */
-  headingSizes: number[];
-  /** Hyphenated words written inside lines, lowercased: these hyphens are real. */
-  compounds: Set<string>;
-}
-
-/** Headings are at least this much bigger than body text (13.5pt over 12pt qualifies). */
-const HEADING_RATIO = 1.12;
-const MAX_HEADING_CHARS = 150;
 const MAX_HEADING_LINES = 2;
-const SECTION_NUMBER =
-  /^(?:(\d{1,2}(?:\.\d{1,2}){0,3})\.?|[IVX]{1,4}\.|第[一二三四五六七八九十百零〇\d]+[章节篇部])\s*\p{L}/u;
-const BULLET = /^([•●○◦▪▫■□◆◇►▸▶➢➤✓✔·∙‣⁃]|[*–—-](?=\s))\s*/;
-const ENUMERATOR = /^(\(?\d{1,3}[.)）](?=\s|\p{L})|[（(]\d{1,3}[)）]|\(?[a-zA-Z][.)](?=\s)|[①-⑳])\s*/u;
 const SENTENCE_END = /[.!?。！？:：;；”"』」)]$/;
-
-function hasWords(text: string): boolean {
-  return /\p{L}.*\p{L}/su.test(text);
-}
-
-function isHeadingSized(line: Line, stats: DocStats): boolean {
-  return (
-    !isCode(line, stats) &&
-    line.size >= HEADING_RATIO * stats.bodySize &&
-    line.text.length <= MAX_HEADING_CHARS &&
-    hasWords(line.text) &&
-    // A full sentence in a bigger font is a lead paragraph, not a heading.
-    !(line.text.length > 40 && /[.!?。！？]$/.test(line.text))
-  );
-}
 
 /**
  * Joins a paragraph's lines. A hyphen at a line end is dropped ("ef-" + "ficient") unless the
@@ -59,48 +35,6 @@ function joinParagraph(lines: Line[], stats: DocStats): string {
   return out;
 }
 
-export function computeStats(lines: Line[]): DocStats {
-  const sizeWeight = new Map<number, number>();
-  const fontWeight = new Map<string, number>();
-  let monoChars = 0;
-  let allChars = 0;
-  for (const l of lines) {
-    for (const s of l.segs) {
-      sizeWeight.set(s.size, (sizeWeight.get(s.size) ?? 0) + s.chars);
-      fontWeight.set(s.font, (fontWeight.get(s.font) ?? 0) + s.chars);
-      if (s.mono) monoChars += s.chars;
-      allChars += s.chars;
-    }
-  }
-  const top = <K>(m: Map<K, number>, fallback: K) => [...m.entries()].sort((a, b) => b[1] - a[1])[0]?.[0] ?? fallback;
-  const stats: DocStats = {
-    bodySize: top(sizeWeight, 10),
-    bodyFont: top(fontWeight, ''),
-    bodyMono: monoChars > 0.5 * allChars,
-    headingSizes: [],
-    compounds: new Set(
-      lines.flatMap(
-        (l) =>
-          l.text
-            .slice(0, -1)
-            .toLowerCase()
-            .match(/\p{L}+-\p{L}+/gu) ?? [],
-      ),
-    ),
-  };
-  const sizes = [...new Set(lines.filter((l) => isHeadingSized(l, stats)).map((l) => l.size))].sort((a, b) => b - a);
-  // Sizes within 5% of each other are one level (rounding, slightly different fonts).
-  for (const s of sizes) {
-    const last = stats.headingSizes[stats.headingSizes.length - 1];
-    if (last === undefined || s < last * 0.95) stats.headingSizes.push(s);
-  }
-  return stats;
-}
-
-function isCode(line: Line, stats: DocStats): boolean {
-  return line.mono && !stats.bodyMono;
-}
-
 /** A code line keeps its indentation and inner alignment, measured in character widths. */
 function codeText(line: Line, left: number): string {
   const em = 0.6 * line.size;
@@ -112,37 +46,6 @@ function codeText(line: Line, left: number): string {
     end = s.x1;
   }
   return out.trimEnd();
-}
-
-function headingLevel(line: Line, next: Line | undefined, stats: DocStats): number | null {
-  if (isHeadingSized(line, stats)) {
-    const idx = stats.headingSizes.findIndex((s) => line.size >= s * 0.95);
-    return Math.min(6, (idx < 0 ? stats.headingSizes.length : idx) + 1);
-  }
-  // Same-size headings: numbered, standalone and set in a font other than the body's (bold).
-  const num = SECTION_NUMBER.exec(line.text);
-  if (
-    num &&
-    line.font !== stats.bodyFont &&
-    Math.abs(line.size - stats.bodySize) <= 0.1 * stats.bodySize &&
-    line.text.length <= 100 &&
-    !/[.。,，;；:：]$/.test(line.text) &&
-    (!next || next.font !== line.font)
-  ) {
-    const depth = num[1] ? num[1].split('.').length : 1;
-    return Math.min(6, stats.headingSizes.length + depth);
-  }
-  return null;
-}
-
-function isLoneTitle(line: Line, next: Line | undefined, stats: DocStats): boolean {
-  return (
-    line.font !== stats.bodyFont &&
-    next?.font === stats.bodyFont &&
-    line.text.length <= 100 &&
-    hasWords(line.text) &&
-    !/[.。,，;；:：]$/.test(line.text)
-  );
 }
 
 function median(values: number[], fallback: number): number {
@@ -228,8 +131,12 @@ export function flowToBlocks(items: FlowItem[], page: number, stats: DocStats, d
     const gap = prev ? line.top - prev.bottom : 0;
     const wideGap = gap > Math.max(typicalGap * 1.8, typicalGap + 0.45 * line.size);
 
+    const above = para[para.length - 1];
+    const runsOn = above !== undefined && !wideGap && !SENTENCE_END.test(above.text);
     const level =
-      headingLevel(line, next, stats) ?? (documentStart && idx === 0 && isLoneTitle(line, next, stats) ? 1 : null);
+      headingLevel(line, next, stats) ??
+      (documentStart && idx === 0 && isLoneTitle(line, next, stats) ? 1 : null) ??
+      boldHeadingLevel(line, next, stats, runsOn);
     if (level !== null) {
       flushPara();
       flushList();

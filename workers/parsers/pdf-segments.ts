@@ -12,10 +12,14 @@ export interface Segment {
   /** Dominant font size and font (by characters). */
   size: number;
   font: string;
+  /** Characters per font: a line is bold only when (nearly) all of its text is. */
+  fontChars: Map<string, number>;
   mono: boolean;
   chars: number;
   /** Segments with the same row id sit side by side on one visual line of the page. */
   row: number;
+  /** A ruled table standing in the page's reading order as one block. */
+  table?: { header: string[]; rows: string[][] };
 }
 
 /** A gap wider than this many font sizes ends a segment; word spaces stay well below it. */
@@ -72,6 +76,8 @@ function toSegment(chain: Chain): Omit<Segment, 'row'> {
   }
   const main = frags.filter((f) => f.size >= 0.8 * chain.band.size);
   text = normalizePdfText(text);
+  const fontChars = new Map<string, number>();
+  for (const f of frags) fontChars.set(f.font, (fontChars.get(f.font) ?? 0) + f.str.trim().length);
   return {
     text,
     x0: chain.x0,
@@ -93,6 +99,7 @@ function toSegment(chain: Chain): Omit<Segment, 'row'> {
       (f) => f.font,
       (f) => f.str.length,
     ),
+    fontChars,
     mono: dominant(
       frags,
       (f) => f.mono,

@@ -1,6 +1,7 @@
 // Tables from text alignment alone: consecutive lines split into cells by wide gaps, whose cells
 // line up on column separators (x ranges that almost no cell crosses). Bullet lists, prose
-// with wide spaces and two-column text fail the checks and stay lines.
+// with wide spaces and two-column text fail the checks and stay lines. Ruled tables
+// (pdf-ruled-tables.ts) arrive here already built, as a line of one placeholder segment.
 import type { Line } from './pdf-lines';
 
 export type FlowItem = { kind: 'line'; line: Line } | { kind: 'table'; header: string[]; rows: string[][] };
@@ -70,15 +71,30 @@ function asTable(run: Line[]): { header: string[]; rows: string[][] } | null {
   return { header: grid[0]!, rows: grid.slice(1) };
 }
 
+/** A ruled table found from the page's drawing, already a table. */
+export function ruledTable(line: Line): { header: string[]; rows: string[][] } | undefined {
+  return line.segs.length === 1 ? line.segs[0]!.table : undefined;
+}
+
 export function findTables(lines: Line[]): FlowItem[] {
   const out: FlowItem[] = [];
   let i = 0;
   while (i < lines.length) {
     const first = lines[i]!;
+    const ruled = ruledTable(first);
+    if (ruled) {
+      out.push({ kind: 'table', ...ruled });
+      i++;
+      continue;
+    }
     if (first.segs.length >= 2) {
       let end = i + 1;
       let singles = 0;
-      while (end < lines.length && gap(lines[end - 1]!, lines[end]!) <= MAX_ROW_GAP_EM * lines[end - 1]!.size) {
+      while (
+        end < lines.length &&
+        !ruledTable(lines[end]!) &&
+        gap(lines[end - 1]!, lines[end]!) <= MAX_ROW_GAP_EM * lines[end - 1]!.size
+      ) {
         singles = lines[end]!.segs.length >= 2 ? 0 : singles + 1;
         if (singles > 2) break;
         end++;

@@ -1,6 +1,7 @@
-// PDF via pdf.js: positioned text per page -> running headers/footers dropped -> columns put in
-// reading order -> aligned tables -> headings, paragraphs and lists, each tagged with its page.
-import type { PDFDocumentProxy } from 'pdfjs-dist/legacy/build/pdf.mjs';
+// PDF via pdf.js: positioned text per page -> ruled tables -> running headers/footers dropped ->
+// columns put in reading order -> aligned tables -> headings, paragraphs and lists, each tagged
+// with its page.
+import type { PDFDocumentProxy, PDFPageProxy } from 'pdfjs-dist/legacy/build/pdf.mjs';
 import {
   deriveTitle,
   ParseError,
@@ -9,14 +10,19 @@ import {
   type Parser,
   type ParserInput,
 } from './parsed-document';
-import { computeStats, flowToBlocks } from './pdf-blocks';
+import { flowToBlocks } from './pdf-blocks';
 import { orderFlows } from './pdf-columns';
-import { normalizePdfText, toFragments } from './pdf-fragments';
+import { boldFonts, type FontUse } from './pdf-fonts';
+import { normalizePdfText, toFragments, type Fragment } from './pdf-fragments';
+import { computeStats, headingShapedAtBodySize, isNumbered, type DocStats } from './pdf-headings';
 import { drawnContent, OcrError, renderPage, type OcrEngine } from './pdf-images';
 import { buildLines, type Line } from './pdf-lines';
 import { openPdf, toParseError, type PdfJs } from './pdf-loader';
+import { extractRules } from './pdf-rules';
+import { findRuledTables, tableSegment, type RuledTable } from './pdf-ruled-tables';
 import { removeRunningLines } from './pdf-running-lines';
 import { buildSegments, type Segment } from './pdf-segments';
+import { mayHoldRuledTable } from './pdf-table-probe';
 import { findTables } from './pdf-tables';
 
 export { OcrError, type OcrEngine, type OcrPageImage } from './pdf-images';
@@ -33,6 +39,8 @@ interface PageText {
   /** Rotated or vertical text, kept as plain text. */
   other: string[];
   height: number;
+  /** Characters on the page: a proxy for what building its operator list costs. */
+  chars: number;
   ocrText?: string;
 }
 
@@ -66,7 +74,7 @@ export class PdfParser implements Parser {
 
   async parse(input: ParserInput): Promise<ParsedDocument> {
     if (input.bytes.length === 0) throw new ParseError('empty', 'The file is empty (0 bytes).');
-    const { pdfjs, doc } = await openPdf(input.bytes, input.password);
+    const { pdfjs, doc } = await openPdf(input.bytes, input.password, { images: false });
     try {
       return await this.extract(pdfjs, doc, input);
     } catch (err) {
@@ -91,11 +99,20 @@ export class PdfParser implements Parser {
         const viewport = page.getViewport({ scale: 1 });
         const content = await page.getTextContent();
         const { horizontal, other } = toFragments(content.items, content.styles, viewport.transform);
-        pages.push({ segments: buildSegments(horizontal), other, height: viewport.height });
+        const { tables, rest } = await ruledTablesOn(pdfjs, page, horizontal, viewport.transform);
+        const segments = buildSegments(rest);
+        let row = segments.reduce((max, s) => Math.max(max, s.row), -1);
+        for (const table of tables) segments.push(tableSegment(table, ++row));
+        pages.push({
+          segments,
+          other,
+          height: viewport.height,
+          chars: horizontal.reduce((n, f) => n + f.str.length, 0),
+        });
       } catch {
         // One broken page (bad content stream, missing font) should not cost the others.
         failedPages.push(p);
-        pages.push({ segments: [], other: [], height: 0 });
+        pages.push({ segments: [], other: [], height: 0, chars: 0 });
       } finally {
         page.cleanup();
       }
@@ -105,11 +122,17 @@ export class PdfParser implements Parser {
     }
 
     const textless = pages.every((p) => !p.segments.length && !p.other.some((s) => s.trim()));
-    if (textless) await this.handleNoText(pdfjs, doc, pages);
+    if (textless) await this.handleNoText(input, pages);
 
     const kept = removeRunningLines(pages);
     const pageLines: Line[][][] = kept.map((segs) => orderFlows(segs).map(buildLines));
     const stats = computeStats(pageLines.flat(2));
+    stats.boldFonts = await boldFonts(
+      doc,
+      weightCandidates(pageLines, pages, stats),
+      stats.bodyFont,
+      drawingOnly(pdfjs),
+    );
     const blocks: Block[] = [];
     pageLines.forEach((flows, i) => {
       const page = i + 1;
@@ -136,7 +159,17 @@ export class PdfParser implements Parser {
   }
 
   /** Scans go to OCR when it is configured; otherwise they fail with a reason the user can act on. */
-  private async handleNoText(pdfjs: PdfJs, doc: PDFDocumentProxy, pages: PageText[]): Promise<void> {
+  private async handleNoText(input: ParserInput, pages: PageText[]): Promise<void> {
+    // The text pass opened the document without images; a scan is nothing but images.
+    const { pdfjs, doc } = await openPdf(input.bytes, input.password);
+    try {
+      await this.ocrPages(pdfjs, doc, pages);
+    } finally {
+      await doc.destroy();
+    }
+  }
+
+  private async ocrPages(pdfjs: PdfJs, doc: PDFDocumentProxy, pages: PageText[]): Promise<void> {
     const drawn = await drawnContent(pdfjs, doc);
     if (drawn === 'nothing') throw new ParseError('empty', 'The PDF is empty: its pages have no text and no images.');
     const ocr = this.options.ocr;
@@ -158,4 +191,54 @@ export class PdfParser implements Parser {
       }
     }
   }
+}
+
+/** Annotations are not page text, and hyperlinks' boxes are no ruling lines. */
+const drawingOnly = (pdfjs: PdfJs) => ({ annotationMode: pdfjs.AnnotationMode.DISABLE });
+
+/**
+ * Ruled tables need the page's drawing, and an operator list costs as much as the text or more
+ * (3.8 times on the pumpkin book's pages of maths), so it is built only where the text could be
+ * a table.
+ */
+async function ruledTablesOn(
+  pdfjs: PdfJs,
+  page: PDFPageProxy,
+  frags: Fragment[],
+  viewport: number[],
+): Promise<{ tables: RuledTable[]; rest: Fragment[] }> {
+  const none = { tables: [], rest: frags };
+  if (!mayHoldRuledTable(frags)) return none;
+  // A page whose drawing cannot be read still has its text.
+  const list = await page.getOperatorList(drawingOnly(pdfjs)).catch(() => null);
+  const rules = list && extractRules(list, pdfjs.OPS, viewport);
+  return rules ? findRuledTables(frags, rules) : none;
+}
+
+/**
+ * The fonts whose weight can make a heading: the main fonts of heading-shaped, unnumbered lines
+ * at body size set in a font other than the body's, most used first. A font with less than a
+ * tenth of its text in such lines is a text face (italic, the Latin face of a Chinese book: 2%
+ * on the pumpkin book), not worth an operator list.
+ */
+function weightCandidates(pageLines: Line[][][], pages: PageText[], stats: DocStats): FontUse[] {
+  const fonts = new Map<string, { chars: number; used: number; pages: Set<number> }>();
+  const lines = pageLines.flatMap((flows, i) => flows.flat().map((line) => ({ line, page: i + 1 })));
+  for (const { line, page } of lines) {
+    // Numbered lines in another font are headings by their number already.
+    if (line.font === stats.bodyFont || isNumbered(line) || !headingShapedAtBodySize(line, stats)) continue;
+    const f = fonts.get(line.font) ?? fonts.set(line.font, { chars: 0, used: 0, pages: new Set() }).get(line.font)!;
+    for (const s of line.segs) f.chars += s.fontChars.get(line.font) ?? 0;
+    f.pages.add(page);
+  }
+  if (!fonts.size) return [];
+  for (const { line } of lines) {
+    if (isNumbered(line)) continue;
+    for (const s of line.segs) for (const [font, n] of s.fontChars) if (fonts.has(font)) fonts.get(font)!.used += n;
+  }
+  const cost = (p: number) => pages[p - 1]!.chars;
+  return [...fonts]
+    .filter(([, f]) => f.chars > 0 && f.chars >= 0.1 * f.used)
+    .map(([font, f]) => ({ font, chars: f.chars, pages: [...f.pages].sort((a, b) => cost(a) - cost(b) || a - b) }))
+    .sort((a, b) => b.chars - a.chars);
 }
