@@ -7,6 +7,7 @@ import {
   HttpCode,
   Inject,
   Param,
+  Patch,
   Post,
   Put,
   Query,
@@ -18,7 +19,7 @@ import { ApiBearerAuth, ApiBody, ApiConsumes, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
 import { AppError } from '../admin/errors';
 import { parseInput } from '../admin/validation';
-import { DocumentsService, type UploadedFile } from './documents.service';
+import { DocumentsService, MAX_TAG_LENGTH, MAX_TAGS, tagsSchema, type UploadedFile } from './documents.service';
 
 const listSchema = z.object({
   limit: z.coerce.number().int().min(1).max(1000).default(100),
@@ -32,9 +33,19 @@ const multipartBody = {
     properties: {
       file: { type: 'array', items: { type: 'string', format: 'binary' } },
       password: { type: 'string', description: 'opens password-protected PDFs' },
+      tags: {
+        type: 'string',
+        description:
+          `comma-separated tags (or repeat the field), stored trimmed and lowercased; at most ${MAX_TAGS} of ` +
+          `${MAX_TAG_LENGTH} characters each. On upload they go on every file's document; on replace they ` +
+          "replace the document's tags, and without the field the tags stay.",
+        example: 'hr,policy',
+      },
     },
   },
 };
+
+const patchSchema = z.object({ tags: tagsSchema }).strict();
 
 /** Only `file` fields are documents; anything else is a client mistake worth naming. */
 function filesFrom(files: Express.Multer.File[] | undefined): UploadedFile[] {
@@ -57,6 +68,20 @@ function passwordFrom(body: unknown): string | undefined {
   return p;
 }
 
+/**
+ * The optional `tags` form field: one comma-separated value or the field repeated (multer then
+ * gives an array). Empty items ("a,,b", a trailing comma) are dropped; an empty field clears.
+ */
+function tagsFrom(body: unknown): string[] | undefined {
+  const raw = (body as { tags?: unknown } | undefined)?.tags;
+  if (raw === undefined) return undefined;
+  const values = Array.isArray(raw) ? raw : [raw];
+  if (!values.every((v) => typeof v === 'string'))
+    throw new AppError('bad_request', '"tags" must be text: comma-separated tags, or the field repeated.');
+  const tags = values.flatMap((v: string) => v.split(',')).filter((t) => t.trim() !== '');
+  return parseInput(patchSchema, { tags }).tags;
+}
+
 @ApiTags('documents')
 @ApiBearerAuth()
 @Controller('api/v1/kbs/:kb/documents')
@@ -73,7 +98,7 @@ export class DocumentsController {
     @UploadedFiles() files: Express.Multer.File[] | undefined,
     @Body() body: unknown,
   ) {
-    return { items: await this.docs.upload(kb, filesFrom(files), undefined, passwordFrom(body)) };
+    return { items: await this.docs.upload(kb, filesFrom(files), undefined, passwordFrom(body), tagsFrom(body)) };
   }
 
   @Put(':doc')
@@ -85,10 +110,18 @@ export class DocumentsController {
     @Param('kb') kb: string,
     @Param('doc') doc: string,
     @UploadedFiles() files: Express.Multer.File[] | undefined,
+    @Body() body: unknown,
   ) {
     const all = filesFrom(files);
     if (all.length !== 1) throw new AppError('bad_request', 'Attach exactly one file in a "file" field.');
-    return this.docs.replace(kb, doc, all[0]!);
+    return this.docs.replace(kb, doc, all[0]!, passwordFrom(body), tagsFrom(body));
+  }
+
+  /** Sets tags without a new version. */
+  @Patch(':doc')
+  @ApiBody({ schema: { example: { tags: ['hr', 'policy'] } } })
+  setTags(@Param('kb') kb: string, @Param('doc') doc: string, @Body() body: unknown) {
+    return this.docs.setTags(kb, doc, parseInput(patchSchema, body).tags);
   }
 
   @Get()

@@ -30,6 +30,8 @@ export interface DocumentRecord {
   source: string;
   sourceRef: string | null;
   currentVersionId: string | null;
+  /** Normalized (trimmed, lowercased) labels for search filters. */
+  tags: string[];
   createdAt: Date;
   updatedAt: Date;
   /** The newest version: what an admin uploaded last, whatever its status. */
@@ -46,10 +48,12 @@ export interface NewContent {
   sourceRef: string | null;
   /** Set for documents a live source (folder, URL) owns. */
   sourceId?: string | null;
+  /** Tags of a new document; an existing one keeps its own. */
+  tags?: string[];
 }
 
-const DOC_COLUMNS = `d.id, d.kb_id, d.title, d.source, d.source_ref, d.current_version_id, d.created_at, d.updated_at,
-  row_to_json(v.*) AS latest`;
+const DOC_COLUMNS = `d.id, d.kb_id, d.title, d.source, d.source_ref, d.current_version_id, d.tags, d.created_at,
+  d.updated_at, row_to_json(v.*) AS latest`;
 const LATEST_JOIN = `JOIN LATERAL (
     SELECT * FROM document_versions dv WHERE dv.document_id = d.id ORDER BY dv.seq DESC LIMIT 1
   ) v ON true`;
@@ -78,6 +82,7 @@ interface DocRow {
   source: string;
   source_ref: string | null;
   current_version_id: string | null;
+  tags: string[];
   created_at: Date;
   updated_at: Date;
   latest: VersionJson;
@@ -107,6 +112,7 @@ const toDoc = (r: DocRow): DocumentRecord => ({
   source: r.source,
   sourceRef: r.source_ref,
   currentVersionId: r.current_version_id,
+  tags: r.tags,
   createdAt: r.created_at,
   updatedAt: r.updated_at,
   latest: toVersion(r.latest),
@@ -154,8 +160,8 @@ export class DocumentsRepository {
       const newId = randomUUID();
       await this.storeBlob(client, c.sha256, c.bytes);
       await client.query(
-        `INSERT INTO documents (id, kb_id, source, source_ref, source_id, title) VALUES ($1, $2, $3, $4, $5, $6)`,
-        [newId, kbId, c.source, c.sourceRef, c.sourceId ?? null, c.title],
+        `INSERT INTO documents (id, kb_id, source, source_ref, source_id, title, tags) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+        [newId, kbId, c.source, c.sourceRef, c.sourceId ?? null, c.title, c.tags ?? []],
       );
       await this.insertVersion(client, kbId, newId, 1, c);
       return { id: newId, created: true };
@@ -217,6 +223,15 @@ export class DocumentsRepository {
       await client.query(`UPDATE documents SET updated_at = now() WHERE id = $1`, [documentId]);
       return { created: true, versionId: v.id };
     });
+  }
+
+  /** Replaces a live document's tags; false when there is no such document. */
+  async setTags(kbId: string, documentId: string, tags: string[]): Promise<boolean> {
+    const { rowCount } = await this.db.query(
+      `UPDATE documents SET tags = $3, updated_at = now() WHERE kb_id = $1 AND id = $2 AND deleted_at IS NULL`,
+      [kbId, documentId, tags],
+    );
+    return (rowCount ?? 0) > 0;
   }
 
   /** Bytes the KB holds: the newest version of every live document. */

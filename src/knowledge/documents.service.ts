@@ -2,6 +2,7 @@
 // ingest job is queued; the switch to a new version happens in the worker, atomically.
 import { createHash } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
+import { z } from 'zod';
 import { AppError, notFound } from '../admin/errors';
 import { IngestProducer } from '../queue/ingest.producer';
 import { detectFormat } from '../../workers/parsers/detect-format';
@@ -29,6 +30,7 @@ export interface UploadResult {
   status: VersionStatus;
   /** False when identical bytes were already the newest version: nothing new was queued. */
   created: boolean;
+  tags: string[];
 }
 
 export interface UploadSource {
@@ -37,6 +39,27 @@ export interface UploadSource {
 }
 
 const UPLOAD: UploadSource = { source: 'upload', sourceRef: null };
+
+export const MAX_TAGS = 32;
+export const MAX_TAG_LENGTH = 64;
+
+/**
+ * A tag as stored and as filtered on: trimmed and lowercased, so "HR" and "hr " are one tag.
+ * No commas, since a form field lists tags comma-separated.
+ */
+export const tagSchema = z
+  .string()
+  .trim()
+  .min(1, 'a tag must not be empty')
+  .max(MAX_TAG_LENGTH, `a tag is at most ${MAX_TAG_LENGTH} characters`)
+  .regex(/^[^,\p{Cc}]+$/u, 'a tag must not contain commas or control characters')
+  .toLowerCase();
+
+/** A document's tags: duplicates (after normalizing) collapse, then at most MAX_TAGS remain. */
+export const tagsSchema = z
+  .array(tagSchema)
+  .transform((tags) => [...new Set(tags)])
+  .pipe(z.array(z.string()).max(MAX_TAGS, `at most ${MAX_TAGS} tags`));
 
 @Injectable()
 export class DocumentsService {
@@ -74,11 +97,16 @@ export class DocumentsService {
     };
   }
 
+  /**
+   * Stores each file as a new document and queues its ingest. `tags`, when given, are set on
+   * every resulting document — also on one that already held identical bytes (created: false).
+   */
   async upload(
     kbRef: string,
     files: UploadedFile[],
     origin: UploadSource = UPLOAD,
     password?: string,
+    tags?: string[],
   ): Promise<UploadResult[]> {
     const kb = await this.kbs.get(kbRef);
     if (files.length === 0) throw new AppError('bad_request', 'Attach at least one file in a "file" field.');
@@ -90,27 +118,37 @@ export class DocumentsService {
     );
     const results: UploadResult[] = [];
     for (const c of contents) {
-      const { document, created } = await this.docs.createDocument(kb.id, c);
+      const { document, created } = await this.docs.createDocument(kb.id, { ...c, tags });
       if (created)
         await this.ingest.enqueue({ kbId: kb.id, documentId: document.id, versionId: document.latest.id, password });
+      if (!created && tags) await this.docs.setTags(kb.id, document.id, tags);
       results.push({
         documentId: document.id,
         versionId: document.latest.id,
         filename: c.filename,
         status: document.latest.status,
         created,
+        tags: tags ?? document.tags,
       });
     }
     return results;
   }
 
-  async replace(kbRef: string, documentId: string, file: UploadedFile, password?: string): Promise<UploadResult> {
+  /** A new version of the document; `tags`, when given, replace its tags (else they stay). */
+  async replace(
+    kbRef: string,
+    documentId: string,
+    file: UploadedFile,
+    password?: string,
+    tags?: string[],
+  ): Promise<UploadResult> {
     const kb = await this.kbs.get(kbRef);
     const c = await this.content(file, UPLOAD);
     await this.checkQuota(kb, c.bytes.length);
     const added = await this.docs.addVersion(kb.id, documentId, c);
     if (!added) throw notFound('Document', documentId);
     if (added.created) await this.ingest.enqueue({ kbId: kb.id, documentId, versionId: added.versionId, password });
+    if (tags) await this.docs.setTags(kb.id, documentId, tags);
     const doc = await this.get(kbRef, documentId);
     return {
       documentId,
@@ -118,7 +156,15 @@ export class DocumentsService {
       filename: c.filename,
       status: doc.latest.status,
       created: added.created,
+      tags: doc.tags,
     };
+  }
+
+  /** Sets the tags alone: no new version, no ingest; searches filter on them at once. */
+  async setTags(kbRef: string, documentId: string, tags: string[]): Promise<DocumentRecord> {
+    const doc = await this.get(kbRef, documentId);
+    if (!(await this.docs.setTags(doc.kbId, doc.id, tags))) throw notFound('Document', documentId);
+    return this.get(kbRef, documentId);
   }
 
   /** Per-KB storage limit: the KB's setting, else FENNEL_MAX_KB_BYTES. */

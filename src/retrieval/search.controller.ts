@@ -2,6 +2,7 @@ import { Body, Controller, HttpCode, Inject, Param, Post } from '@nestjs/common'
 import { ApiBearerAuth, ApiBody, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
 import { parseInput } from '../admin/validation';
+import { tagSchema } from '../knowledge/documents.service';
 import { SearchService } from './search.service';
 
 const searchSchema = z
@@ -13,6 +14,8 @@ const searchSchema = z
       .object({
         documentIds: z.array(z.string().uuid()).max(1000).optional(),
         sources: z.array(z.enum(['upload', 'folder', 'url'])).optional(),
+        /** A document matches when it has ANY of these tags (normalized as stored: lowercased). */
+        tags: z.array(tagSchema).max(100).optional(),
       })
       .strict()
       .optional(),
@@ -29,7 +32,15 @@ export class SearchController {
   @HttpCode(200)
   @ApiBody({
     schema: {
-      example: { query: 'How do I reset my password?', topK: 5, mode: 'hybrid', filters: { sources: ['upload'] } },
+      description:
+        'Filters combine with AND; within one filter any listed value matches. filters.tags: a document ' +
+        'matches when it has ANY of the tags (compared lowercased).',
+      example: {
+        query: 'How do I reset my password?',
+        topK: 5,
+        mode: 'hybrid',
+        filters: { sources: ['upload'], tags: ['it', 'onboarding'] },
+      },
     },
   })
   run(@Param('kb') kb: string, @Body() body: unknown) {

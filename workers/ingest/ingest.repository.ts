@@ -134,6 +134,7 @@ export class IngestRepository {
     embedderId: string,
     chunks: IndexedChunk[],
   ): Promise<void> {
+    const lengths = chunks.map((x) => [...x.terms.values()].reduce((a, b) => a + b, 0));
     await this.fenced(versionId, token, async (c) => {
       const { rows } = await c.query<{ id: string; ordinal: number }>(
         `INSERT INTO chunks (kb_id, document_id, version_id, ordinal, text, heading_path, page, metadata, embedder, embedding,
@@ -156,25 +157,29 @@ export class IngestRepository {
           chunks.map((x) => JSON.stringify(x.chunk.metadata)),
           chunks.map((x) => toPgVector(x.vector)),
           ANALYZER_VERSION,
-          chunks.map((x) => [...x.terms.values()].reduce((a, b) => a + b, 0)),
+          lengths,
         ],
       );
       const idByOrdinal = new Map(rows.map((r) => [r.ordinal, r.id]));
       const terms: string[] = [];
       const ids: string[] = [];
       const tfs: number[] = [];
-      for (const x of chunks) {
+      const lens: number[] = [];
+      chunks.forEach((x, i) => {
         const id = idByOrdinal.get(x.chunk.ordinal)!;
         for (const [term, tf] of x.terms) {
           terms.push(term);
           ids.push(id);
           tfs.push(tf);
+          lens.push(lengths[i]!);
         }
-      }
+      });
+      // Each posting carries its chunk's length so BM25 scores from postings alone.
       await c.query(
-        `INSERT INTO chunk_terms (kb_id, term, chunk_id, tf)
-         SELECT $1, u.term, u.chunk_id, u.tf FROM unnest($2::text[], $3::bigint[], $4::int[]) AS u(term, chunk_id, tf)`,
-        [kbId, terms, ids, tfs],
+        `INSERT INTO chunk_terms (kb_id, term, chunk_id, tf, lexical_length)
+         SELECT $1, u.term, u.chunk_id, u.tf, u.len
+           FROM unnest($2::text[], $3::bigint[], $4::int[], $5::int[]) AS u(term, chunk_id, tf, len)`,
+        [kbId, terms, ids, tfs, lens],
       );
     });
   }

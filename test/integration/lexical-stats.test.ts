@@ -1,0 +1,201 @@
+// BM25's collection statistics are kept by triggers (kb_lexical_stats): they must equal a count
+// of the live chunks after every way the live set changes. And lexical search, which checks
+// liveness and filters only on its best candidates and widens when too few survive, must return
+// exactly the reference BM25 ranking of the live, matching chunks.
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Database } from '../../src/database/database';
+import { migrate } from '../../src/database/migrator';
+import { DocumentsRepository } from '../../src/knowledge/documents.repository';
+import { bm25TermScore, idf, queryTerms } from '../../src/retrieval/bm25';
+import { SearchRepository, type SearchFilters } from '../../src/retrieval/search.repository';
+import { IngestRepository } from '../../workers/ingest/ingest.repository';
+import { insertDocument, insertKb, insertVersion, tokenizer } from '../support/kb-rows';
+import { createTestDatabase } from '../support/services';
+
+let db: Database;
+let drop: () => Promise<void>;
+
+beforeAll(async () => {
+  const t = await createTestDatabase('lexstats');
+  drop = t.drop;
+  db = new Database({ connectionString: t.url, maxConnections: 2 });
+  await migrate(db);
+});
+afterAll(async () => {
+  await db?.close();
+  await drop?.();
+});
+
+/** The stats row against a fresh count of live chunks; returns the live count. */
+async function expectStatsExact(kbId: string): Promise<number> {
+  const { rows } = await db.query<{ n: number; len: number; want_n: number; want_len: number }>(
+    `SELECT coalesce(s.chunk_count, 0)::int AS n, coalesce(s.length_sum, 0)::int AS len, x.want_n, x.want_len
+       FROM (SELECT count(*)::int AS want_n, coalesce(sum(c.lexical_length), 0)::int AS want_len
+               FROM chunks c JOIN documents d ON d.id = c.document_id AND d.current_version_id = c.version_id
+              WHERE c.kb_id = $1) x
+       LEFT JOIN kb_lexical_stats s ON s.kb_id = $1`,
+    [kbId],
+  );
+  const r = rows[0]!;
+  expect({ n: r.n, len: r.len }).toEqual({ n: r.want_n, len: r.want_len });
+  return r.n;
+}
+
+/** The ingest job's switch, through the real repository: claim, then activate. */
+async function activate(kbId: string, documentId: string, versionId: string, chunkCount: number) {
+  const repo = new IngestRepository(db);
+  const token = randomUUID();
+  expect(await repo.claim(versionId, token, 1)).toBe(true);
+  const v = (await repo.load(versionId))!;
+  const result = { markdown: '', title: 't', chunkCount, timings: {} };
+  expect(await repo.activate({ ...v, kbId, documentId }, token, result)).toBe('activated');
+}
+
+describe('kb_lexical_stats', () => {
+  it('counts exactly the live chunks through activation, replacement, deletes and failures', async () => {
+    const kbId = await insertKb(db, 'stats');
+    const other = await insertKb(db, 'stats-other');
+    await insertDocument(db, other, ['Another KB entirely, with its own words.']);
+
+    const a = await insertDocument(db, kbId, ['alpha one', 'alpha two words', 'alpha three more words']);
+    expect(await expectStatsExact(kbId)).toBe(3);
+    // A chunk written into the version that is already current counts at once.
+    await db.query(
+      `INSERT INTO chunks (kb_id, document_id, version_id, ordinal, text, embedder, embedding, lexical_length)
+       SELECT kb_id, document_id, version_id, 9, 'extra', embedder, embedding, 7 FROM chunks
+        WHERE version_id = $1 AND ordinal = 0`,
+      [a.versionId],
+    );
+    expect(await expectStatsExact(kbId)).toBe(4);
+
+    // A version being indexed changes nothing until it is activated; then the old one leaves.
+    const a2 = await insertVersion(db, kbId, a.docId, ['alpha replaced', 'alpha replaced again']);
+    expect(await expectStatsExact(kbId)).toBe(4);
+    await activate(kbId, a.docId, a2, 2);
+    expect(await expectStatsExact(kbId)).toBe(2);
+
+    // A first version that fails never counted.
+    const b = await insertDocument(db, kbId, ['bravo never ready'], { current: false });
+    const token = randomUUID();
+    await new IngestRepository(db).claim(b.versionId, token, 1);
+    await new IngestRepository(db).fail(kbId, b.versionId, token, 'broken');
+    expect(await expectStatsExact(kbId)).toBe(2);
+
+    // A first version that activates counts; deleting the document takes it out again.
+    const c = await insertDocument(db, kbId, ['charlie one', 'charlie two', 'charlie three'], { current: false });
+    await activate(kbId, c.docId, c.versionId, 3);
+    expect(await expectStatsExact(kbId)).toBe(5);
+    await new DocumentsRepository(db).delete(kbId, c.docId);
+    expect(await expectStatsExact(kbId)).toBe(2);
+
+    // Live chunks deleted directly.
+    await db.query(`DELETE FROM chunks WHERE version_id = $1 AND ordinal = 0`, [a2]);
+    expect(await expectStatsExact(kbId)).toBe(1);
+    expect(await expectStatsExact(other)).toBe(1);
+
+    // termStats reads N from the same row.
+    const stats = await new SearchRepository(db).termStats(kbId, ['alpha', 'charlie']);
+    expect(stats.n).toBe(1);
+
+    await db.query(`DELETE FROM knowledge_bases WHERE id = $1`, [kbId]);
+    expect((await db.query(`SELECT 1 FROM kb_lexical_stats WHERE kb_id = $1`, [kbId])).rowCount).toBe(0);
+    expect(await expectStatsExact(other)).toBe(1);
+  });
+});
+
+/** Deterministic pseudo-random numbers (mulberry32). */
+function random(seed: number) {
+  return () => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+describe('lexicalSearch against the reference BM25', () => {
+  const params = { k1: 1.2, b: 0.75 };
+  let kbId: string;
+  const docs: { id: string; tags: string[] }[] = [];
+
+  beforeAll(async () => {
+    kbId = await insertKb(db, 'reference');
+    const rnd = random(7);
+    const syllables = ['ka', 'lo', 'mi', 'ru', 'te', 'no', 'sa', 'vi', 'do', 'pe'];
+    // Zipf-like: a few words are in most chunks, many are rare.
+    const vocab = Array.from({ length: 150 }, (_, i) => syllables[i % 10]! + syllables[Math.floor(i / 10) % 10]! + 'x');
+    const word = () => vocab[Math.floor(vocab.length * rnd() ** 2.5)]!;
+    for (let d = 0; d < 40; d++) {
+      const texts = Array.from({ length: 8 }, () => Array.from({ length: 3 + Math.floor(rnd() * 40) }, word).join(' '));
+      const tags = d % 3 === 0 ? ['third'] : [];
+      // A quarter of the documents only have a version still being indexed.
+      const { docId } = await insertDocument(db, kbId, texts, { current: d % 4 !== 1, tags });
+      docs.push({ id: docId, tags });
+    }
+  });
+
+  /** BM25 as the SQL defines it: N and avgdl over live chunks, df over every posting in the KB. */
+  async function reference(query: string, topK: number, filters: SearchFilters) {
+    const terms = queryTerms(tokenizer.tokenize(query));
+    const { rows: chunks } = await db.query<{ id: string; document_id: string; len: number; live: boolean }>(
+      `SELECT c.id, c.document_id, c.lexical_length AS len, d.current_version_id = c.version_id AS live
+         FROM chunks c JOIN documents d ON d.id = c.document_id WHERE c.kb_id = $1`,
+      [kbId],
+    );
+    const { rows: postings } = await db.query<{ term: string; chunk_id: string; tf: number }>(
+      `SELECT term, chunk_id, tf FROM chunk_terms WHERE kb_id = $1 AND term = ANY($2)`,
+      [kbId, terms],
+    );
+    const live = chunks.filter((c) => c.live);
+    const n = live.length;
+    const avgdl = Math.max(live.reduce((s, c) => s + c.len, 0) / n, 1);
+    const df = new Map<string, number>();
+    for (const p of postings) df.set(p.term, (df.get(p.term) ?? 0) + 1);
+    const byId = new Map(chunks.map((c) => [c.id, c]));
+    const tagsOf = new Map(docs.map((d) => [d.id, d.tags]));
+    const scores = new Map<string, number>();
+    for (const p of postings) {
+      const c = byId.get(p.chunk_id)!;
+      const s = bm25TermScore(p.tf, c.len, avgdl, idf(n, df.get(p.term)!), params.k1, params.b);
+      scores.set(c.id, (scores.get(c.id) ?? 0) + s);
+    }
+    return [...scores]
+      .map(([id, score]) => ({ id, score, c: byId.get(id)! }))
+      .filter(({ c }) => c.live)
+      .filter(({ c }) => !filters.documentIds || filters.documentIds.includes(c.document_id))
+      .filter(() => !filters.sources || filters.sources.includes('upload'))
+      .filter(({ c }) => !filters.tags || tagsOf.get(c.document_id)!.some((t) => filters.tags!.includes(t)))
+      .sort((x, y) => y.score - x.score || Number(x.id) - Number(y.id))
+      .slice(0, topK)
+      .map(({ id, score }) => ({ id, score }));
+  }
+
+  it('returns the reference top-k, with and without filters, across pool sizes', async () => {
+    const repo = new SearchRepository(db);
+    const currentDocs = docs.filter((_, d) => d % 4 !== 1);
+    const cases: [number, SearchFilters][] = [
+      [5, {}],
+      [30, {}],
+      [100, {}],
+      // Few chunks pass: the first pool holds few survivors and has to grow.
+      [5, { documentIds: [currentDocs[7]!.id, currentDocs[20]!.id] }],
+      [20, { documentIds: [currentDocs[3]!.id] }],
+      [10, { tags: ['third'] }],
+      [10, { sources: ['url'] }],
+    ];
+    const queries = ['kalox mix', 'tenox sarux vidox pemix', 'kakax kalox lolox', 'dodox pepex'];
+    let compared = 0;
+    for (const query of queries) {
+      for (const [topK, filters] of cases) {
+        const want = await reference(query, topK, filters);
+        const terms = queryTerms(tokenizer.tokenize(query));
+        const got = await repo.lexicalSearch(kbId, terms, topK, params, filters);
+        expect(got.map((h) => h.chunkId)).toEqual(want.map((w) => w.id));
+        got.forEach((h, i) => expect(h.score).toBeCloseTo(want[i]!.score, 9));
+        compared += got.length;
+      }
+    }
+    expect(compared).toBeGreaterThan(300);
+  });
+});

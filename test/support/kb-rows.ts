@@ -1,0 +1,78 @@
+// Writes KBs, documents, versions and indexed chunks (embedding + BM25 postings) straight into
+// the database, for repository tests that need exact control over which versions exist.
+import { randomUUID } from 'node:crypto';
+import type { Database } from '../../src/database/database';
+import { BuiltinEmbedder } from '../../src/inference/builtin-embedder';
+import { toPgVector } from '../../src/inference/embedder';
+import { termFrequencies } from '../../src/retrieval/bm25';
+import { Tokenizer } from '../../src/retrieval/tokenizer';
+
+const embedder = new BuiltinEmbedder();
+export const tokenizer = new Tokenizer();
+
+export async function insertKb(db: Database, slug: string): Promise<string> {
+  const id = randomUUID();
+  await db.query(`INSERT INTO knowledge_bases (id, slug, name) VALUES ($1, $2, $2)`, [id, slug]);
+  return id;
+}
+
+/** A new version of a document (seq after its others) with one chunk per text; not made current. */
+export async function insertVersion(db: Database, kbId: string, docId: string, texts: string[]): Promise<string> {
+  const versionId = randomUUID();
+  await db.tx(async (c) => {
+    await c.query(`INSERT INTO blobs (sha256, size_bytes, content) VALUES ('x', 0, '') ON CONFLICT DO NOTHING`);
+    await c.query(
+      `INSERT INTO document_versions (id, kb_id, document_id, seq, sha256, filename, mime, size_bytes)
+       SELECT $1, $2, $3, coalesce(max(seq), 0) + 1, 'x', 'a.md', 'text/markdown', 0
+         FROM document_versions WHERE document_id = $3`,
+      [versionId, kbId, docId],
+    );
+    const vectors = await embedder.embed(texts);
+    const tfs = texts.map((t) => termFrequencies(tokenizer.tokenize(t)));
+    const lengths = tfs.map((tf) => [...tf.values()].reduce((a, b) => a + b, 0));
+    const { rows } = await c.query<{ id: string; ordinal: number }>(
+      `INSERT INTO chunks (kb_id, document_id, version_id, ordinal, text, embedder, embedding, lexical_length)
+       SELECT $1, $2, $3, u.o, u.t, $4, u.e::vector, u.l
+         FROM unnest($5::int[], $6::text[], $7::text[], $8::int[]) AS u(o, t, e, l)
+       RETURNING id, ordinal`,
+      [kbId, docId, versionId, embedder.id, texts.map((_, i) => i), texts, vectors.map(toPgVector), lengths],
+    );
+    const postings = rows.flatMap((r) =>
+      [...tfs[r.ordinal]!].map(([term, tf]) => ({ term, id: r.id, tf, len: lengths[r.ordinal]! })),
+    );
+    await c.query(
+      `INSERT INTO chunk_terms (kb_id, term, chunk_id, tf, lexical_length)
+       SELECT $1, u.term, u.id, u.tf, u.len FROM unnest($2::text[], $3::bigint[], $4::int[], $5::int[]) AS u(term, id, tf, len)`,
+      [
+        kbId,
+        postings.map((p) => p.term),
+        postings.map((p) => p.id),
+        postings.map((p) => p.tf),
+        postings.map((p) => p.len),
+      ],
+    );
+  });
+  return versionId;
+}
+
+/**
+ * A document whose one version has a chunk per text; `current: false` leaves that version
+ * unfinished (still indexing), so search must not see it.
+ */
+export async function insertDocument(
+  db: Database,
+  kbId: string,
+  texts: string[],
+  opts: { current?: boolean; tags?: string[] } = {},
+): Promise<{ docId: string; versionId: string }> {
+  const docId = randomUUID();
+  await db.query(`INSERT INTO documents (id, kb_id, title, tags) VALUES ($1, $2, 't', $3)`, [
+    docId,
+    kbId,
+    opts.tags ?? [],
+  ]);
+  const versionId = await insertVersion(db, kbId, docId, texts);
+  if (opts.current ?? true)
+    await db.query(`UPDATE documents SET current_version_id = $2 WHERE id = $1`, [docId, versionId]);
+  return { docId, versionId };
+}
