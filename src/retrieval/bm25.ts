@@ -57,7 +57,10 @@ export function queryTerms(terms: Iterable<string>): string[] {
  * term in every document: ln(1 + (N − df + 0.5) / (df + 0.5)).
  */
 export function idf(N: number, df: number): number {
-  return Math.log(1 + (N - df + 0.5) / (df + 0.5));
+  // df can exceed N for a while: postings of versions still indexing count in df, not in N.
+  // A term in every document then weighs what a term in every document should — nearly nothing —
+  // instead of going negative and pushing matching chunks below non-matching ones.
+  return Math.log(1 + (Math.max(N, df) - df + 0.5) / (df + 0.5));
 }
 
 /** idf · tf·(k1+1) / (tf + k1·(1 − b + b·dl/avgdl)); 0 when the term is absent. */

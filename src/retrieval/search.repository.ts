@@ -131,13 +131,13 @@ export class SearchRepository {
     let pool: number | null = Math.max(topK * 4, 100);
     for (;;) {
       const { rows } = await on.prepared<PoolResult>(
-        'fennel_bm25_v3',
+        'fennel_bm25_v4',
         `WITH stats AS MATERIALIZED (
            SELECT coalesce(max(s.chunk_count), 0)::float8 AS n,
                   greatest(max(s.length_sum)::numeric / nullif(max(s.chunk_count), 0), 1)::float8 AS avgdl
              FROM kb_lexical_stats s WHERE s.kb_id = $1),
          weights AS MATERIALIZED (
-           SELECT q.term, ln(1 + (stats.n - df.df + 0.5) / (df.df + 0.5)) AS idf
+           SELECT q.term, ln(1 + (greatest(stats.n, df.df) - df.df + 0.5) / (df.df + 0.5)) AS idf
              FROM unnest(ARRAY(SELECT DISTINCT unnest($2::text[]))) AS q(term)
              CROSS JOIN stats
              CROSS JOIN LATERAL (

@@ -42,6 +42,12 @@ describe('idf', () => {
     expect(idf(3, 3)).toBeCloseTo(Math.log(8 / 7), EPS);
     expect(idf(3, 3)).toBeGreaterThan(0);
   });
+
+  it('stays positive when postings of versions still indexing push df past N', () => {
+    // Unclamped: ln(1 + (3 − 10 + 0.5) / 10.5) < 0. Clamped to N = df: ln(1 + 0.5/10.5).
+    expect(idf(3, 10)).toBeCloseTo(Math.log(1 + 0.5 / 10.5), EPS);
+    expect(idf(3, 10)).toBeGreaterThan(0);
+  });
 });
 
 describe('bm25TermScore', () => {
