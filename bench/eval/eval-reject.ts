@@ -116,11 +116,10 @@ async function main() {
     const searchRepo = new SearchRepository(b.db);
     const ask = new AskService(
       kbs,
-      new SearchService(kbs, searchRepo, new BuiltinEmbedder()),
+      new SearchService(kbs, searchRepo, new BuiltinEmbedder(), new BuiltinReranker()),
       searchRepo,
       new AnswersRepository(b.db),
       null,
-      new BuiltinReranker(),
     );
 
     const assess = async (qs: LabelledQuestion[]): Promise<Map<string, TuneExample>> => {

@@ -10,9 +10,7 @@ import { KbsRepository } from '../../src/knowledge/kbs.repository';
 import { KbsService } from '../../src/knowledge/kbs.service';
 import { SearchRepository } from '../../src/retrieval/search.repository';
 import { SearchService, type SearchMode } from '../../src/retrieval/search.service';
-import { idf } from '../../src/retrieval/bm25';
 import { BuiltinReranker } from '../../src/retrieval/builtin-reranker';
-import { DEFAULT_RETRIEVE, rerank } from '../../src/pipeline/retrieve.step';
 import { nativeDb } from '../bench-db';
 import { writeSection } from '../report';
 import { loadDataset } from './dataset';
@@ -72,7 +70,7 @@ async function main() {
     await b.db.query('ANALYZE');
 
     const repo = new SearchRepository(b.db);
-    const search = new SearchService(kbs, repo, new BuiltinEmbedder());
+    const search = new SearchService(kbs, repo, new BuiltinEmbedder(), new BuiltinReranker());
     const rows: { label: string; m: Metrics; p50: number; p95: number }[] = [];
     const run = async (label: string, rank: (q: string) => Promise<string[]>) => {
       const all: Metrics[] = [];
@@ -92,29 +90,17 @@ async function main() {
 
     const baseline = miniSearchBaseline(data.corpus);
     await run('MiniSearch baseline', async (q) => baseline(q, 100));
-    const reranker = new BuiltinReranker();
     for (const mode of values.modes.split(',')) {
-      // `reranked`: hybrid, then the answer pipeline's reranking of the top candidates (the
-      // built-in reranker with the KB's IDF, blended half and half with the fused score).
+      // `lexical`, `vector`, `hybrid`: one signal or the fusion, not reranked. `reranked`: what
+      // the search API and the answer pipeline do by default — hybrid, then the reranker.
       const reranked = mode === 'reranked';
       await run(`Fennel ${mode}`, async (q) => {
-        const res = await search.search(kb.id, {
+        const { hits } = await search.search(kb.id, {
           query: q,
           topK: 100,
           mode: reranked ? 'hybrid' : (mode as SearchMode),
+          rerank: reranked,
         });
-        let hits = res.hits;
-        if (reranked) {
-          const stats = await repo.termStats(kb.id, res.terms);
-          const top = await rerank(
-            reranker,
-            q,
-            hits.slice(0, DEFAULT_RETRIEVE.candidates),
-            DEFAULT_RETRIEVE.rerankWeight,
-            (t) => idf(stats.n, stats.df.get(t) ?? 0),
-          );
-          hits = [...top, ...hits.slice(DEFAULT_RETRIEVE.candidates)];
-        }
         const seen: string[] = [];
         for (const h of hits) {
           const pid = passageOf.get(h.documentId);

@@ -2,10 +2,10 @@
 // set, the built-in ones otherwise.
 import type { Provider } from '@nestjs/common';
 import { CONFIG, type FennelConfig } from '../config/config';
-import { CHAT_MODEL, RERANKER } from '../pipeline/ask.service';
+import { CHAT_MODEL } from '../pipeline/ask.service';
 import { BuiltinReranker } from '../retrieval/builtin-reranker';
 import { OpenAIChatModel } from './chat-model';
-import { HttpReranker } from './reranker';
+import { HttpReranker, RERANKER } from './reranker';
 
 export const chatModelProvider: Provider = {
   provide: CHAT_MODEL,

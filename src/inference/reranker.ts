@@ -5,6 +5,9 @@
 //   Jina: { api: 'jina', baseURL: 'https://api.jina.ai/v1', model: 'jina-reranker-v2-base-multilingual', apiKey }
 import { EngineError, httpError, toEngineError } from './engine-error';
 
+/** Nest injection token of the configured Reranker. */
+export const RERANKER = Symbol('Reranker');
+
 export interface Reranker {
   readonly id: string;
   /**

@@ -35,6 +35,7 @@ export const kbSettingsSchema = z
         b: z.number().min(0).max(1).optional(),
         candidates: z.number().int().min(1).max(1000).optional(),
         customWords: z.array(z.string().trim().min(1).max(64)).max(10_000).optional(),
+        rerank: z.boolean().optional(),
       })
       .strict()
       .optional(),

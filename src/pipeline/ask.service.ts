@@ -3,7 +3,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { AppError } from '../admin/errors';
 import type { ChatModel } from '../inference/chat-model';
-import type { Reranker } from '../inference/reranker';
 import type { KnowledgeBase } from '../knowledge/kbs.repository';
 import { KbsService } from '../knowledge/kbs.service';
 import { SearchRepository } from '../retrieval/search.repository';
@@ -26,13 +25,12 @@ import {
   type TraceEntry,
 } from './pipeline';
 import type { ContentPolicy } from './policy';
-import { DEFAULT_RETRIEVE, RetrieveStep } from './retrieve.step';
+import { RetrieveStep } from './retrieve.step';
 import { TriageStep } from './triage.step';
 import { tuneGate, type TuneResult } from './tune';
 import { VerifyStep } from './verify.step';
 
 export const CHAT_MODEL = Symbol('ChatModel');
-export const RERANKER = Symbol('Reranker');
 
 /** The `answer` section of a KB's settings (validated in kbs.service). */
 export interface AnswerSettings {
@@ -87,7 +85,6 @@ export class AskService {
     @Inject(SearchRepository) private readonly searchRepo: SearchRepository,
     @Inject(AnswersRepository) private readonly answers: AnswersRepository,
     @Inject(CHAT_MODEL) private readonly chat: ChatModel | null,
-    @Inject(RERANKER) private readonly reranker: Reranker,
   ) {}
 
   async ask(kbRef: string, input: AskInput, opts: AskOptions = {}): Promise<AskResult> {
@@ -194,8 +191,7 @@ export class AskService {
     return new RetrieveStep(
       (kbId, query, topK) => this.search.search(kbId, { query, topK }),
       (kbId, terms) => this.searchRepo.termStats(kbId, terms),
-      this.reranker,
-      { ...DEFAULT_RETRIEVE, passages: s.passages ?? DEFAULT_RETRIEVE.passages },
+      s.passages,
     );
   }
 

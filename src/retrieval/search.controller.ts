@@ -10,6 +10,8 @@ const searchSchema = z
     query: z.string().trim().min(1, 'must not be empty').max(4000),
     topK: z.number().int().min(1).max(100).default(10),
     mode: z.enum(['hybrid', 'lexical', 'vector']).optional(),
+    /** Rerank the best fused candidates; default: the KB's `retrieval.rerank`, else true. */
+    rerank: z.boolean().optional(),
     filters: z
       .object({
         documentIds: z.array(z.string().uuid()).max(1000).optional(),

@@ -1,9 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { BuiltinEmbedder } from '../inference/builtin-embedder';
 import type { Embedder } from '../inference/embedder';
+import { EngineError } from '../inference/engine-error';
+import { RERANKER, type Reranker } from '../inference/reranker';
 import { KbsService } from '../knowledge/kbs.service';
-import { DEFAULT_BM25, queryTerms } from './bm25';
+import { DEFAULT_BM25, idf, queryTerms } from './bm25';
 import { DEFAULT_FUSION, fuse, type FusedHit, type FusionOptions, type Signal } from './fusion';
+import { rerank } from './rerank';
 import { SearchRepository, type ChunkHit, type SearchFilters } from './search.repository';
 import { tokenizerFor } from './tokenizers';
 
@@ -19,6 +22,8 @@ export interface RetrievalSettings {
   /** Candidates taken from each signal before fusion. */
   candidates?: number;
   customWords?: string[];
+  /** Rerank the best fused candidates (default true). */
+  rerank?: boolean;
 }
 
 export interface SearchRequest {
@@ -26,12 +31,18 @@ export interface SearchRequest {
   topK: number;
   mode?: SearchMode;
   filters?: SearchFilters;
+  /** Overrides the KB's `retrieval.rerank`. */
+  rerank?: boolean;
 }
 
 export interface SearchResult {
   query: string;
   mode: SearchMode;
   embedder: string;
+  /** The reranker that ordered the top candidates, if one did. */
+  reranker: string | null;
+  /** Why the reranker was skipped when it failed (the fused order stands). */
+  rerankFailed?: string;
   terms: string[];
   tookMs: number;
   hits: FusedHit[];
@@ -43,6 +54,7 @@ export class SearchService {
     @Inject(KbsService) private readonly kbs: KbsService,
     @Inject(SearchRepository) private readonly repo: SearchRepository,
     @Inject(EMBEDDER) private readonly embedder: Embedder,
+    @Inject(RERANKER) private readonly reranker: Reranker,
   ) {}
 
   async search(kbRef: string, req: SearchRequest): Promise<SearchResult> {
@@ -80,14 +92,29 @@ export class SearchService {
       ...settings.fusion,
       weights: { ...DEFAULT_FUSION.weights, ...settings.fusion?.weights },
     };
-    const hits = fuse(lists, fusion).slice(0, req.topK);
+    let hits = fuse(lists, fusion);
+    let reranker: string | null = null;
+    let rerankFailed: string | undefined;
+    if ((req.rerank ?? settings.rerank ?? true) && hits.length > 1) {
+      try {
+        const stats = await this.repo.termStats(kb.id, terms);
+        hits = await rerank(this.reranker, req.query, hits, { idf: (t) => idf(stats.n, stats.df.get(t) ?? 0) });
+        reranker = this.reranker.id;
+      } catch (err) {
+        // A reranker outage costs ordering quality, not the search.
+        if (!(err instanceof EngineError)) throw err;
+        rerankFailed = err.message;
+      }
+    }
     return {
       query: req.query,
       mode,
       embedder: this.embedder.id,
+      reranker,
+      ...(rerankFailed && { rerankFailed }),
       terms,
       tookMs: Math.round(performance.now() - started),
-      hits,
+      hits: hits.slice(0, req.topK),
     };
   }
 }

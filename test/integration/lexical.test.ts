@@ -63,7 +63,22 @@ describe('lexical retrieval', () => {
     expect(zh.hits[0].text).toContain('钉钉');
     const vectorOnly = await search('InternLM2', 'vector');
     expect(vectorOnly.mode).toBe('vector');
-    expect(vectorOnly.hits.every((h: { signals: object }) => Object.keys(h.signals).join() === 'vector')).toBe(true);
+    // Vector only, then the reranker: no lexical signal on any hit.
+    expect(
+      vectorOnly.hits.every((h: { signals: object }) => Object.keys(h.signals).sort().join() === 'rerank,vector'),
+    ).toBe(true);
+  });
+
+  it('reranks the fused candidates by default, and not when asked not to', async () => {
+    const on = await search('cuda11.8 install');
+    expect(on.reranker).toBe('builtin-features-v1');
+    for (const h of on.hits) expect(h.signals.rerank).toEqual({ score: expect.any(Number), rank: expect.any(Number) });
+    const scores = on.hits.map((h: { score: number }) => h.score);
+    expect(scores).toEqual([...scores].sort((a, b) => b - a));
+    const off = (await f.api('POST', '/api/v1/kbs/lex/search', { query: 'cuda11.8 install', topK: 4, rerank: false }))
+      .body;
+    expect(off.reranker).toBeNull();
+    expect(off.hits.every((h: { signals: object }) => !('rerank' in h.signals))).toBe(true);
   });
 
   it('filters by document and source, and keeps other KBs out', async () => {
