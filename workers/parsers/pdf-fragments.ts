@@ -18,9 +18,11 @@ export interface Fragment {
   spaceAfter?: boolean;
 }
 
-type Matrix = number[];
+/** A PDF transformation matrix [a b c d e f]. */
+export type Matrix = number[];
 
-function multiply(m: Matrix, n: Matrix): Matrix {
+/** m × n: n's transform applied inside m's. */
+export function multiply(m: Matrix, n: Matrix): Matrix {
   return [
     m[0]! * n[0]! + m[2]! * n[1]!,
     m[1]! * n[0]! + m[3]! * n[1]!,

@@ -2,6 +2,7 @@
 // thin filled rectangles, in page space (origin top-left, y down). Ruled tables are built on them.
 import type { PDFOperatorList } from 'pdfjs-dist/types/src/display/api';
 import type { PdfJs } from './pdf-loader';
+import { multiply, type Matrix } from './pdf-fragments';
 
 /** A horizontal rule runs at y = `at` from x = `from` to `to`; a vertical one at x = `at`. */
 export interface Rule {
@@ -14,8 +15,6 @@ export interface Rules {
   h: Rule[];
   v: Rule[];
 }
-
-type Matrix = number[];
 
 /** Shorter strokes are glyph-like marks (bullets, ticks), not cell borders. */
 const MIN_LENGTH = 4;
@@ -32,17 +31,6 @@ interface GState {
   ctm: Matrix;
   stroke: string;
   fill: string;
-}
-
-function multiply(m: Matrix, n: Matrix): Matrix {
-  return [
-    m[0]! * n[0]! + m[2]! * n[1]!,
-    m[1]! * n[0]! + m[3]! * n[1]!,
-    m[0]! * n[2]! + m[2]! * n[3]!,
-    m[1]! * n[2]! + m[3]! * n[3]!,
-    m[0]! * n[4]! + m[2]! * n[5]! + m[4]!,
-    m[1]! * n[4]! + m[3]! * n[5]! + m[5]!,
-  ];
 }
 
 /** White lines on a white page are invisible; some generators draw them as spacers. */
