@@ -27,11 +27,19 @@ async function evalReject(...args: string[]) {
   const row = (label: string) => {
     const line = stdout.split('\n').find((l) => l.startsWith(`| ${label}`));
     expect(line, `row ${label} in:\n${stdout}`).toBeDefined();
-    const [precision, recall, f1, threshold, tp, fp, fn, tn, calls] = line!
-      .split('|')
-      .slice(2, 11)
-      .map((c) => Number(c.replace(/\*/g, '').trim()));
-    return { precision, recall, f1, threshold, tp, fp, fn, tn, calls };
+    const cells = line!.split('|').slice(2, 11);
+    const n = (i: number) => Number((cells[i] ?? '').replace(/\*/g, '').trim());
+    return {
+      precision: n(0),
+      recall: n(1),
+      f1: n(2),
+      threshold: n(3),
+      tp: n(4),
+      fp: n(5),
+      fn: n(6),
+      tn: n(7),
+      calls: n(8),
+    };
   };
   return row;
 }
