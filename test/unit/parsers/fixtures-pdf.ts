@@ -4,28 +4,28 @@ import fs from 'node:fs';
 import zlib from 'node:zlib';
 
 /** The part of pdfkit's API the fixtures use (pdfkit ships no type declarations). */
-interface PdfKitDoc {
+export interface PdfKitDoc {
   addPage(options?: { size?: string; margin?: number }): PdfKitDoc;
   font(name: string): PdfKitDoc;
   fontSize(size: number): PdfKitDoc;
   registerFont(name: string, path: string, family?: string): PdfKitDoc;
-  text(
-    text: string,
-    x: number,
-    y: number,
-    options?: { width?: number; align?: string; lineBreak?: boolean; lineGap?: number },
-  ): PdfKitDoc;
+  text(text: string, x: number, y: number, options?: Record<string, unknown>): PdfKitDoc;
+  text(text: string, options?: Record<string, unknown>): PdfKitDoc;
   image(src: Buffer, x: number, y: number, options?: { width?: number }): PdfKitDoc;
+  lineWidth(width: number): PdfKitDoc;
+  rect(x: number, y: number, w: number, h: number): PdfKitDoc;
   moveTo(x: number, y: number): PdfKitDoc;
   lineTo(x: number, y: number): PdfKitDoc;
-  stroke(): PdfKitDoc;
+  stroke(color?: string): PdfKitDoc;
+  fill(color?: string): PdfKitDoc;
   on(event: 'data', cb: (chunk: Buffer) => void): PdfKitDoc;
   on(event: 'end', cb: () => void): PdfKitDoc;
   end(): void;
 }
 type PdfKitCtor = new (options: Record<string, unknown>) => PdfKitDoc;
 
-async function render(options: Record<string, unknown>, draw: (doc: PdfKitDoc) => void): Promise<Buffer> {
+/** A PDF drawn by `draw` on a pdfkit document made with `options`. */
+export async function render(options: Record<string, unknown>, draw: (doc: PdfKitDoc) => void): Promise<Buffer> {
   // A variable specifier: TypeScript would otherwise demand pdfkit's missing type declarations.
   const name: string = 'pdfkit';
   const PDFDocument = ((await import(name)) as { default: PdfKitCtor }).default;

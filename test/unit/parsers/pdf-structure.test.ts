@@ -5,39 +5,7 @@ import { renderMarkdown } from '../../../workers/parsers/markdown.renderer';
 import type { Block } from '../../../workers/parsers/parsed-document';
 import { isBoldFont } from '../../../workers/parsers/pdf-fonts';
 import { PdfParser } from '../../../workers/parsers/pdf.parser';
-import { findCjkFont } from './fixtures-pdf';
-
-/** The part of pdfkit's API these fixtures use (pdfkit ships no type declarations). */
-interface PdfKitDoc {
-  addPage(options?: { size?: string; margin?: number }): PdfKitDoc;
-  font(name: string): PdfKitDoc;
-  fontSize(size: number): PdfKitDoc;
-  registerFont(name: string, path: string, family?: string): PdfKitDoc;
-  text(text: string, x: number, y: number, options?: Record<string, unknown>): PdfKitDoc;
-  text(text: string, options?: Record<string, unknown>): PdfKitDoc;
-  lineWidth(width: number): PdfKitDoc;
-  rect(x: number, y: number, w: number, h: number): PdfKitDoc;
-  moveTo(x: number, y: number): PdfKitDoc;
-  lineTo(x: number, y: number): PdfKitDoc;
-  stroke(color?: string): PdfKitDoc;
-  fill(color?: string): PdfKitDoc;
-  on(event: 'data', cb: (chunk: Buffer) => void): PdfKitDoc;
-  on(event: 'end', cb: () => void): PdfKitDoc;
-  end(): void;
-}
-
-async function render(draw: (doc: PdfKitDoc) => void): Promise<Buffer> {
-  // A variable specifier: TypeScript would otherwise demand pdfkit's missing type declarations.
-  const name: string = 'pdfkit';
-  const PDFDocument = ((await import(name)) as { default: new (o: object) => PdfKitDoc }).default;
-  const doc = new PDFDocument({ autoFirstPage: false, compress: true });
-  const chunks: Buffer[] = [];
-  const done = new Promise<Buffer>((resolve) => doc.on('end', () => resolve(Buffer.concat(chunks))));
-  doc.on('data', (c) => chunks.push(c));
-  draw(doc);
-  doc.end();
-  return done;
-}
+import { findCjkFont, render } from './fixtures-pdf';
 
 const parse = (bytes: Buffer) => new PdfParser().parse({ bytes, filename: 'doc.pdf' });
 const headings = (blocks: Block[]) => blocks.flatMap((b) => (b.kind === 'heading' ? [[b.text, b.level]] : []));
@@ -48,7 +16,7 @@ const BOLD_WORD_PARAGRAPH =
 
 /** A 20pt title, a 14pt part heading, bold 11pt section headings over 11pt body text. */
 function buildHeadingsPdf(): Promise<Buffer> {
-  return render((doc) => {
+  return render({}, (doc) => {
     doc.addPage({ size: 'LETTER', margin: 0 });
     const body = (text: string, y: number) => doc.font('Helvetica').fontSize(11).text(text, 72, y, { width: 420 });
     const bold = (text: string, y: number) =>
@@ -84,7 +52,7 @@ const TABLE_BELOW = 'Rota changes are announced in the operations channel a week
  * wraps onto two lines; row 3's second cell is empty.
  */
 function buildRuledTablePdf(rows: string[][], font?: { path: string; family: string }): Promise<Buffer> {
-  return render((doc) => {
+  return render({}, (doc) => {
     doc.addPage({ size: 'LETTER', margin: 0 });
     if (font) doc.registerFont('cjk', font.path, font.family);
     const face = (bold = false) => (font ? 'cjk' : bold ? 'Helvetica-Bold' : 'Helvetica');
