@@ -2,12 +2,9 @@
 // Every feature is a named number so the trace can show exactly what the gate weighed.
 import { idf } from '../retrieval/bm25';
 import type { FusedHit } from '../retrieval/fusion';
-import { EN_QUESTION_WORDS, ZH_FUNCTION_WORDS } from '../retrieval/builtin-reranker';
+import { functionWords } from '../retrieval/builtin-reranker';
 import type { Tokenizer } from '../retrieval/tokenizer';
 import { BackgroundModel, UNKNOWN_RARITY } from './background';
-
-const HAN = /^\p{Script=Han}+$/u;
-const functionWords = new WeakMap<Tokenizer, Set<string>>();
 
 /**
  * The terms that can be evidence: not function words ("when", "does", 如何, 吗), not the index's
@@ -16,12 +13,9 @@ const functionWords = new WeakMap<Tokenizer, Set<string>>();
  * contains and every question has.
  */
 export function evidenceTerms(terms: string[], tokenizer: Tokenizer, bg = BackgroundModel.get()): string[] {
-  let stop = functionWords.get(tokenizer);
-  if (!stop) {
-    stop = new Set([...tokenizer.tokenize(EN_QUESTION_WORDS), ...ZH_FUNCTION_WORDS]);
-    functionWords.set(tokenizer, stop);
-  }
-  return [...new Set(terms)].filter((t) => !stop.has(t) && !(HAN.test(t) && bg.rarity(t) === undefined));
+  const stop = functionWords(tokenizer);
+  // rarity() is undefined exactly for Han strings jieba does not list: the cross-word bigrams.
+  return [...new Set(terms)].filter((t) => !stop.has(t) && bg.rarity(t) !== undefined);
 }
 
 export interface TermStats {

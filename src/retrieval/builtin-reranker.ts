@@ -63,10 +63,10 @@ const SENTENCE_END = /[。！？!?；;\n]|\.(?:\s|$)/u;
 
 export class BuiltinReranker {
   readonly id = 'builtin-features-v1';
-  private readonly stop: Set<string>;
+  private readonly stop: ReadonlySet<string>;
 
   constructor(private readonly tokenizer: Tokenizer = new Tokenizer()) {
-    this.stop = new Set([...tokenizer.tokenize(EN_QUESTION_WORDS), ...ZH_FUNCTION_WORDS]);
+    this.stop = functionWords(tokenizer);
   }
 
   async rerank(query: string, passages: string[], opts: RerankOptions = {}): Promise<number[]> {
@@ -197,13 +197,25 @@ export function hanRunWords(tokenizer: Tokenizer, run: string): string[] {
 const WORDS = /(\p{Script=Han}+)|[^\s\p{Script=Han},;:!?()[\]{}"“”‘’<>/|，。！？；：、（）《》【】「」]+/gu;
 
 // Words a query is phrased with, not about. Lucene's English stopwords are already gone.
-export const EN_QUESTION_WORDS =
+const EN_QUESTION_WORDS =
   'what how why when where which who whom whose do does did can could would should shall may might must i me my you your we our us he she him her his its have has had been being were am';
-export const ZH_FUNCTION_WORDS =
+const ZH_FUNCTION_WORDS =
   `的 了 吗 呢 吧 啊 呀 哦 嘛 么 啦 是 在 我 你 您 他 她 它 我们 你们 他们 这 那 这个 那个 就 都 也
   还 很 和 与 及 或 或者 把 被 给 一下 请问 如何 怎么 怎么样 怎样 为什么 为啥 什么 啥 哪 哪个 哪些 哪里 谁 是否 能否 可以 能 会`.split(
     /\s+/,
   );
+
+const functionWordSets = new WeakMap<Tokenizer, ReadonlySet<string>>();
+
+/** The analysed terms of the words above, once per tokenizer: what a question is phrased with. */
+export function functionWords(tokenizer: Tokenizer): ReadonlySet<string> {
+  let set = functionWordSets.get(tokenizer);
+  if (!set) {
+    set = new Set([...tokenizer.tokenize(EN_QUESTION_WORDS), ...ZH_FUNCTION_WORDS]);
+    functionWordSets.set(tokenizer, set);
+  }
+  return set;
+}
 
 /** Substrings of two or more characters, the word itself excluded; Han words are short. */
 function substrings(word: string): string[] {
