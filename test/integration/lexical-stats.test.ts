@@ -4,28 +4,21 @@
 // exactly the reference BM25 ranking of the live, matching chunks.
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Database } from '../../src/database/database';
-import { migrate } from '../../src/database/migrator';
+import type { Database } from '../../src/database/database';
 import { DocumentsRepository } from '../../src/knowledge/documents.repository';
 import { bm25TermScore, idf, queryTerms } from '../../src/retrieval/bm25';
 import { SearchRepository, type SearchFilters } from '../../src/retrieval/search.repository';
 import { IngestRepository } from '../../workers/ingest/ingest.repository';
 import { insertDocument, insertKb, insertVersion, tokenizer } from '../support/kb-rows';
-import { createTestDatabase } from '../support/services';
+import { migratedTestDatabase } from '../support/services';
 
 let db: Database;
-let drop: () => Promise<void>;
+let close: (() => Promise<void>) | undefined;
 
 beforeAll(async () => {
-  const t = await createTestDatabase('lexstats');
-  drop = t.drop;
-  db = new Database({ connectionString: t.url, maxConnections: 2 });
-  await migrate(db);
+  ({ db, close } = await migratedTestDatabase('lexstats'));
 });
-afterAll(async () => {
-  await db?.close();
-  await drop?.();
-});
+afterAll(() => close?.());
 
 /** The stats row against a fresh count of live chunks; returns the live count. */
 async function expectStatsExact(kbId: string): Promise<number> {

@@ -1,28 +1,21 @@
 // Vector and BM25 search on real pgvector: chunks of versions still being indexed must not crowd
 // out the current ones, a KB never sees another KB's chunks, and tags filter both signals.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Database } from '../../src/database/database';
-import { migrate } from '../../src/database/migrator';
+import type { Database } from '../../src/database/database';
 import { BuiltinEmbedder } from '../../src/inference/builtin-embedder';
 import { queryTerms } from '../../src/retrieval/bm25';
 import { SearchRepository, type SearchFilters } from '../../src/retrieval/search.repository';
 import { insertDocument, insertKb, tokenizer } from '../support/kb-rows';
-import { createTestDatabase } from '../support/services';
+import { migratedTestDatabase } from '../support/services';
 
 let db: Database;
-let drop: () => Promise<void>;
+let close: (() => Promise<void>) | undefined;
 const embedder = new BuiltinEmbedder();
 
 beforeAll(async () => {
-  const t = await createTestDatabase('search');
-  drop = t.drop;
-  db = new Database({ connectionString: t.url, maxConnections: 2 });
-  await migrate(db);
+  ({ db, close } = await migratedTestDatabase('search'));
 });
-afterAll(async () => {
-  await db?.close();
-  await drop?.();
-});
+afterAll(() => close?.());
 
 const document = async (kbId: string, texts: string[], current: boolean, tags: string[] = []) =>
   (await insertDocument(db, kbId, texts, { current, tags })).docId;

@@ -2,6 +2,8 @@
 // scripts/ensure-pgvector.sh) and Redis. Each suite gets its own database and queue prefix.
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
+import { Database } from '../../src/database/database';
+import { migrate } from '../../src/database/migrator';
 
 export const PG_ADMIN_URL = process.env.FENNEL_TEST_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -34,6 +36,20 @@ export async function createTestDatabase(label: string): Promise<{ url: string; 
   return {
     url,
     drop: () => admin((a) => a.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)).then(() => undefined),
+  };
+}
+
+/** A fresh database with every migration applied, behind Fennel's Database; close() drops it. */
+export async function migratedTestDatabase(label: string): Promise<{ db: Database; close: () => Promise<void> }> {
+  const t = await createTestDatabase(label);
+  const db = new Database({ connectionString: t.url, maxConnections: 2 });
+  await migrate(db);
+  return {
+    db,
+    close: async () => {
+      await db.close();
+      await t.drop();
+    },
   };
 }
 
