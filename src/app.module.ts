@@ -16,6 +16,7 @@ import { KbsRepository } from './knowledge/kbs.repository';
 import { KbsService } from './knowledge/kbs.service';
 import { HealthController } from './observability/health.controller';
 import { IngestProducer } from './queue/ingest.producer';
+import { ReembedProducer } from './queue/reembed.producer';
 import { SyncProducer } from './queue/sync.producer';
 import { SourcesController } from './knowledge/sources.controller';
 import { SourcesRepository } from './knowledge/sources.repository';
@@ -23,8 +24,8 @@ import { SourcesService } from './knowledge/sources.service';
 import { RedisLifecycle, redisProvider } from './queue/redis.provider';
 import { SearchController } from './retrieval/search.controller';
 import { SearchRepository } from './retrieval/search.repository';
-import { builtinEmbedderProvider, SearchService } from './retrieval/search.service';
-import { chatModelProvider, rerankerProvider } from './inference/inference.providers';
+import { SearchService } from './retrieval/search.service';
+import { chatModelProvider, embeddersProvider, rerankerProvider } from './inference/inference.providers';
 import { AnswersController } from './pipeline/answers.controller';
 import { AnswersRepository } from './pipeline/answers.repository';
 import { AskService } from './pipeline/ask.service';
@@ -77,7 +78,8 @@ export class AppModule {
         DocumentsService,
         SearchRepository,
         SearchService,
-        builtinEmbedderProvider,
+        embeddersProvider,
+        ReembedProducer,
         chatModelProvider,
         rerankerProvider,
         AnswersRepository,

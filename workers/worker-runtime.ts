@@ -3,7 +3,7 @@ import { Worker, type Job } from 'bullmq';
 import type { Logger } from 'pino';
 import type { FennelConfig } from '../src/config/config';
 import type { Database } from '../src/database/database';
-import { BuiltinEmbedder } from '../src/inference/builtin-embedder';
+import { Embedders } from '../src/inference/embedders';
 import { jobDuration, jobFailures } from '../src/observability/metrics';
 import { DocumentsRepository } from '../src/knowledge/documents.repository';
 import { DocumentsService } from '../src/knowledge/documents.service';
@@ -11,10 +11,13 @@ import { KbsRepository } from '../src/knowledge/kbs.repository';
 import { KbsService } from '../src/knowledge/kbs.service';
 import { SourcesRepository } from '../src/knowledge/sources.repository';
 import { IngestProducer } from '../src/queue/ingest.producer';
+import { ReembedProducer } from '../src/queue/reembed.producer';
 import { createRedis, QUEUES, type QueueName } from '../src/queue/queues';
 import { IngestHandler } from './ingest/ingest.handler';
 import { IngestRepository } from './ingest/ingest.repository';
 import { ParseSandbox } from './parsers/parse-sandbox';
+import { ReembedHandler } from './reembed/reembed.handler';
+import { ReembedRepository } from './reembed/reembed.repository';
 import { FolderWatchers } from './sync/folder-watchers';
 import { SyncHandler } from './sync/sync.handler';
 
@@ -44,7 +47,10 @@ export async function startWorkers(config: FennelConfig, db: Database, log: Logg
     threads: config.ingestConcurrency,
     recycleAfter: 50,
   });
-  const ingest = new IngestHandler(repo, sandbox, new BuiltinEmbedder());
+  const embedders = new Embedders(config.embed);
+  const ingest = new IngestHandler(repo, sandbox, embedders);
+  const reembedRepo = new ReembedRepository(db);
+  const reembed = new ReembedHandler(reembedRepo, embedders);
 
   const connections: ReturnType<typeof createRedis>[] = [];
   const redis = (role: 'producer' | 'worker') => {
@@ -56,8 +62,9 @@ export async function startWorkers(config: FennelConfig, db: Database, log: Logg
   // Live sources write documents the way the API does: through the documents service.
   const shared = redis('producer');
   const ingestProducer = new IngestProducer(config, shared, log);
+  const reembedProducer = new ReembedProducer(config, shared, log);
   const documents = new DocumentsService(
-    new KbsService(new KbsRepository(db)),
+    new KbsService(new KbsRepository(db), embedders, reembedProducer),
     new DocumentsRepository(db),
     ingestProducer,
     config,
@@ -68,6 +75,7 @@ export async function startWorkers(config: FennelConfig, db: Database, log: Logg
 
   const handlers = checkHandlers([
     [QUEUES.ingest, (job) => ingest.handle(job)],
+    [QUEUES.reembed, (job) => reembed.handle(job)],
     [
       QUEUES.sync,
       async (job) => {
@@ -110,12 +118,16 @@ export async function startWorkers(config: FennelConfig, db: Database, log: Logg
     return worker;
   });
 
-  // Versions left without a job (the API stored them but Redis was down) are queued again;
-  // the jobId makes this a no-op for versions whose job still exists.
+  // Versions and embedder moves left without a job (the API stored them but Redis was down) are
+  // queued again; the jobId makes this a no-op for those whose job still exists.
   const sweep = async () => {
     const pending = await repo.unfinished();
     for (const job of pending) await ingestProducer.enqueue(job);
-    if (pending.length) log.debug({ count: pending.length }, 'sweep: unfinished versions have jobs');
+    const moves = await reembedRepo.pending();
+    for (const job of moves) await reembedProducer.enqueue(job);
+    if (pending.length + moves.length) {
+      log.debug({ versions: pending.length, reembeds: moves.length }, 'sweep: unfinished work has jobs');
+    }
   };
   await sweep();
   const timer = setInterval(
@@ -131,6 +143,7 @@ export async function startWorkers(config: FennelConfig, db: Database, log: Logg
       await Promise.all(workers.map((w) => w.close()));
       await sandbox.close();
       await ingestProducer.onModuleDestroy();
+      await reembedProducer.onModuleDestroy();
       await Promise.all(connections.map((c) => c.quit().catch(() => c.disconnect())));
     },
   };

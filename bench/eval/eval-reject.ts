@@ -7,7 +7,7 @@
 // question and latency — beside the untuned default gate in the same run.
 import { basename, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { BuiltinEmbedder } from '../../src/inference/builtin-embedder';
+import { Embedders } from '../../src/inference/embedders';
 import { KbsRepository } from '../../src/knowledge/kbs.repository';
 import { KbsService } from '../../src/knowledge/kbs.service';
 import { AnswersRepository } from '../../src/pipeline/answers.repository';
@@ -110,13 +110,13 @@ async function main() {
     const kbs = new KbsService(new KbsRepository(b.db));
     const kb = await kbs.create({ slug: 'eval', name });
     const t0 = performance.now();
-    const { failed } = await ingestCorpus(b.db, kb.id, items, new BuiltinEmbedder());
+    const { failed } = await ingestCorpus(b.db, kb.id, items, new Embedders());
     log(`ingested in ${((performance.now() - t0) / 1000).toFixed(1)} s (${failed} documents failed)`);
     await b.db.query('ANALYZE');
     const searchRepo = new SearchRepository(b.db);
     const ask = new AskService(
       kbs,
-      new SearchService(kbs, searchRepo, new BuiltinEmbedder(), new BuiltinReranker()),
+      new SearchService(kbs, searchRepo, new Embedders(), new BuiltinReranker()),
       searchRepo,
       new AnswersRepository(b.db),
       null,

@@ -1,17 +1,21 @@
 // `npm run eval:retrieval -- <dataset-dir> [--modes lexical,vector,hybrid,reranked] [--queries-from <dir>]
-//   [--limit N] [--no-report]`
+//   [--limit N] [--embed-model <id> [--embed-dimension N]] [--no-report]`
 // Ingests corpus.jsonl into a fresh KB on a fresh native Postgres database through Fennel's
 // ingest handler, runs queries.jsonl through the search service in each mode, and prints nDCG@10,
 // Recall@10/100, MRR@10 and latency beside a MiniSearch baseline computed in the same run.
+// --embed-model evaluates a model on the embedding server of FENNEL_EMBED_BASE_URL (or
+// FENNEL_LLM_BASE_URL) instead of the built-in embedder.
 import { basename, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { BuiltinEmbedder } from '../../src/inference/builtin-embedder';
+import { loadConfig, loadDotEnv } from '../../src/config/config';
+import { Embedders } from '../../src/inference/embedders';
 import { KbsRepository } from '../../src/knowledge/kbs.repository';
 import { KbsService } from '../../src/knowledge/kbs.service';
 import { SearchRepository } from '../../src/retrieval/search.repository';
 import { SearchService, type SearchMode } from '../../src/retrieval/search.service';
 import { BuiltinReranker } from '../../src/retrieval/builtin-reranker';
 import { nativeDb } from '../bench-db';
+import { ReembedRepository } from '../../workers/reembed/reembed.repository';
 import { writeSection } from '../report';
 import { loadDataset } from './dataset';
 import { ingestCorpus } from './ingest-corpus';
@@ -26,6 +30,8 @@ const { values, positionals } = parseArgs({
     limit: { type: 'string' },
     /** KB settings JSON, e.g. '{"retrieval":{"fusion":{"weights":{"vector":0.5}}}}' */
     settings: { type: 'string' },
+    'embed-model': { type: 'string' },
+    'embed-dimension': { type: 'string' },
     'no-report': { type: 'boolean', default: false },
     /** Keep the database afterwards (its URL is printed) to inspect plans. */
     keep: { type: 'boolean', default: false },
@@ -42,9 +48,12 @@ async function main() {
   const queries = values.limit ? data.queries.slice(0, Number(values.limit)) : data.queries;
   const name =
     basename(resolve(dir)) +
-    (values['queries-from'] ? ` ← queries of ${basename(resolve(values['queries-from']))}` : '');
+    (values['queries-from'] ? ` ← queries of ${basename(resolve(values['queries-from']))}` : '') +
+    (values['embed-model'] ? `, ${values['embed-model']}` : '');
   log(`${name}: ${data.corpus.length} passages, ${queries.length} queries`);
 
+  loadDotEnv();
+  const embedders = new Embedders(loadConfig().embed);
   const b = await nativeDb();
   try {
     const kbs = new KbsService(new KbsRepository(b.db));
@@ -53,6 +62,16 @@ async function main() {
       name,
       settings: values.settings ? JSON.parse(values.settings) : undefined,
     });
+    if (values['embed-model']) {
+      // The KB is empty, so it can start on the model directly (the API goes through a re-embed job).
+      const embedder = await embedders.resolve({
+        model: values['embed-model'],
+        dimension: values['embed-dimension'] ? Number(values['embed-dimension']) : undefined,
+      });
+      await new ReembedRepository(b.db).ensureIndex(embedder.id, embedder.dimension);
+      await b.db.query('UPDATE knowledge_bases SET embedder = $2 WHERE id = $1', [kb.id, embedder.id]);
+      log(`embedder ${embedder.id}`);
+    }
     const t0 = performance.now();
     const { refOf: passageOf } = await ingestCorpus(
       b.db,
@@ -64,13 +83,13 @@ async function main() {
         mime: 'text/markdown',
         bytes: Buffer.from(`# ${p.title || p.id}\n\n${p.text}\n`),
       })),
-      new BuiltinEmbedder(),
+      embedders,
     );
     log(`ingested in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
     await b.db.query('ANALYZE');
 
     const repo = new SearchRepository(b.db);
-    const search = new SearchService(kbs, repo, new BuiltinEmbedder(), new BuiltinReranker());
+    const search = new SearchService(kbs, repo, embedders, new BuiltinReranker());
     const rows: { label: string; m: Metrics; p50: number; p95: number }[] = [];
     const run = async (label: string, rank: (q: string) => Promise<string[]>) => {
       const all: Metrics[] = [];
@@ -124,7 +143,7 @@ async function main() {
       await writeSection(
         `retrieval-${name.replace(/\W+/g, '-')}`,
         `Retrieval: ${name}`,
-        `Command: \`${cmd}\` · ${new Date().toISOString().slice(0, 10)} · ${data.corpus.length} passages, ${queries.length} queries, built-in mode (no model), native Postgres.\n\n${table}`,
+        `Command: \`${cmd}\` · ${new Date().toISOString().slice(0, 10)} · ${data.corpus.length} passages, ${queries.length} queries, ${values['embed-model'] ? `embedding model ${values['embed-model']}` : 'built-in mode (no model)'}, native Postgres.\n\n${table}`,
       );
     }
   } finally {

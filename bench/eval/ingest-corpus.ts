@@ -3,7 +3,7 @@
 import { createHash } from 'node:crypto';
 import type { Job } from 'bullmq';
 import type { Database } from '../../src/database/database';
-import type { Embedder } from '../../src/inference/embedder';
+import { Embedders } from '../../src/inference/embedders';
 import { DocumentsRepository } from '../../src/knowledge/documents.repository';
 import type { IngestJob } from '../../src/queue/queues';
 import { IngestHandler } from '../../workers/ingest/ingest.handler';
@@ -24,11 +24,11 @@ export async function ingestCorpus(
   db: Database,
   kbId: string,
   items: CorpusItem[],
-  embedder: Embedder,
+  embedders: Embedders = new Embedders(),
   opts: { concurrency?: number; log?: (s: string) => void } = {},
 ): Promise<{ refOf: Map<string, string>; failed: number }> {
   const docs = new DocumentsRepository(db);
-  const ingest = new IngestHandler(new IngestRepository(db), new ParserRegistry(), embedder);
+  const ingest = new IngestHandler(new IngestRepository(db), new ParserRegistry(), embedders);
   const refOf = new Map<string, string>();
   let next = 0;
   let failed = 0;

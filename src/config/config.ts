@@ -52,6 +52,10 @@ const schema = z.object({
   FENNEL_RERANK_BASE_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
   FENNEL_RERANK_API: z.enum(['tei', 'jina']).default('tei'),
   FENNEL_RERANK_MODEL: z.string().min(1).optional(),
+  FENNEL_EMBED_BASE_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
+  FENNEL_EMBED_API_KEY: z.string().min(1).optional(),
+  FENNEL_EMBED_MODEL: z.string().min(1).optional(),
+  FENNEL_EMBED_DIMENSION: z.coerce.number().int().min(1).max(1900).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -84,6 +88,19 @@ export type FennelConfig = Readonly<{
     | { baseURL: string; model: string; apiKey?: string; timeoutMs: number; maxRetries: number; concurrency: number }
     | undefined;
   rerank: { baseURL: string; api: 'tei' | 'jina'; model?: string } | undefined;
+  /**
+   * The OpenAI-compatible /embeddings server KBs may choose models on (FENNEL_EMBED_BASE_URL, else
+   * the inference engine's). `defaultModel` is what a new KB records when it names none.
+   */
+  embed:
+    | {
+        baseURL: string;
+        apiKey?: string;
+        timeoutMs: number;
+        maxRetries: number;
+        defaultModel?: { model: string; dimension?: number };
+      }
+    | undefined;
 }>;
 
 export class ConfigError extends Error {
@@ -115,6 +132,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): FennelConfig {
   if (e.FENNEL_LLM_BASE_URL && !e.FENNEL_LLM_MODEL) {
     throw new ConfigError([
       'FENNEL_LLM_MODEL: required when FENNEL_LLM_BASE_URL is set (the served model id, see GET <base>/models)',
+    ]);
+  }
+  const embedBase = e.FENNEL_EMBED_BASE_URL ?? e.FENNEL_LLM_BASE_URL;
+  if (e.FENNEL_EMBED_MODEL && !embedBase) {
+    throw new ConfigError([
+      'FENNEL_EMBED_MODEL: needs FENNEL_EMBED_BASE_URL (or FENNEL_LLM_BASE_URL) to reach the model',
     ]);
   }
   return Object.freeze({
@@ -150,6 +173,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): FennelConfig {
       : undefined,
     rerank: e.FENNEL_RERANK_BASE_URL
       ? { baseURL: e.FENNEL_RERANK_BASE_URL, api: e.FENNEL_RERANK_API, model: e.FENNEL_RERANK_MODEL }
+      : undefined,
+    embed: embedBase
+      ? {
+          baseURL: embedBase,
+          apiKey: e.FENNEL_EMBED_API_KEY ?? e.FENNEL_LLM_API_KEY,
+          timeoutMs: e.FENNEL_LLM_TIMEOUT_MS,
+          maxRetries: e.FENNEL_LLM_MAX_RETRIES,
+          defaultModel: e.FENNEL_EMBED_MODEL
+            ? { model: e.FENNEL_EMBED_MODEL, dimension: e.FENNEL_EMBED_DIMENSION }
+            : undefined,
+        }
       : undefined,
   });
 }

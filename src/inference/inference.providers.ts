@@ -5,6 +5,7 @@ import { CONFIG, type FennelConfig } from '../config/config';
 import { CHAT_MODEL } from '../pipeline/ask.service';
 import { BuiltinReranker } from '../retrieval/builtin-reranker';
 import { OpenAIChatModel } from './chat-model';
+import { Embedders } from './embedders';
 import { HttpReranker, RERANKER } from './reranker';
 
 export const chatModelProvider: Provider = {
@@ -20,4 +21,10 @@ export const rerankerProvider: Provider = {
     c.rerank
       ? new HttpReranker({ ...c.rerank, apiKey: c.llm?.apiKey, timeoutMs: c.llm?.timeoutMs ?? 30_000 })
       : new BuiltinReranker(),
+};
+
+export const embeddersProvider: Provider = {
+  provide: Embedders,
+  inject: [CONFIG],
+  useFactory: (c: FennelConfig) => new Embedders(c.embed),
 };

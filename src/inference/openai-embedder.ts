@@ -49,8 +49,9 @@ export class OpenAIEmbedder implements Embedder {
     return this.dim;
   }
 
+  /** `openai:<model>:<n>`, or `openai:<model>:dim<n>` when the server is asked to shorten the model's vectors to n. */
   get id(): string {
-    return `openai:${this.opts.model}:${this.dimension}`;
+    return `openai:${this.opts.model}:${this.opts.requestDimensions ? 'dim' : ''}${this.dimension}`;
   }
 
   /** Learns the dimension from one request when it was not configured; checks nothing otherwise. */

@@ -2,11 +2,28 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { Database } from '../database/database';
 
+/** Where a KB's vectors come from, and the move to another embedder while one runs. */
+export interface EmbeddingStatus {
+  /** The embedder of the vectors searches use now. */
+  active: string;
+  /** The embedder being moved to, until the switch; null when none is under way. */
+  target: string | null;
+  state: 'ready' | 'queued' | 'embedding' | 'failed';
+  requestId?: string;
+  done?: number;
+  total?: number;
+  error?: string;
+  /** The embedder switched away from, after a move. */
+  previous?: string;
+  updatedAt?: string;
+}
+
 export interface KnowledgeBase {
   id: string;
   slug: string;
   name: string;
   settings: Record<string, unknown>;
+  embedding: EmbeddingStatus;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -16,6 +33,9 @@ interface KbRow {
   slug: string;
   name: string;
   settings: Record<string, unknown>;
+  embedder: string;
+  embedding_target: string | null;
+  embedding_state: Partial<EmbeddingStatus>;
   created_at: Date;
   updated_at: Date;
 }
@@ -25,6 +45,7 @@ const toKb = (r: KbRow): KnowledgeBase => ({
   slug: r.slug,
   name: r.name,
   settings: r.settings,
+  embedding: { state: 'ready', ...r.embedding_state, active: r.embedder, target: r.embedding_target },
   createdAt: r.created_at,
   updatedAt: r.updated_at,
 });
@@ -71,6 +92,20 @@ export class KbsRepository {
       [kbId, patch.name ?? null, patch.settings ? JSON.stringify(patch.settings) : null],
     );
     return rows[0] ? toKb(rows[0]) : null;
+  }
+
+  /**
+   * Records the embedder the KB should move to (null: stay on the active one). Vectors staged for
+   * any other target are dropped in the same transaction.
+   */
+  async setEmbeddingTarget(kbId: string, target: string | null, state: Partial<EmbeddingStatus>): Promise<void> {
+    await this.db.tx(async (c) => {
+      await c.query(
+        `UPDATE knowledge_bases SET embedding_target = $2, embedding_state = $3, updated_at = now() WHERE id = $1`,
+        [kbId, target, { ...state, updatedAt: new Date().toISOString() }],
+      );
+      await c.query(`DELETE FROM chunk_embeddings WHERE kb_id = $1 AND embedder IS DISTINCT FROM $2`, [kbId, target]);
+    });
   }
 
   /** Deletes the KB and, by cascade, its documents, versions and chunks in one statement. */

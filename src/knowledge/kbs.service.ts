@@ -1,6 +1,15 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import { z } from 'zod';
 import { AppError, notFound } from '../admin/errors';
+import { EngineError, EngineUnavailableError } from '../inference/engine-error';
+import {
+  EmbedderUnavailableError,
+  Embedders,
+  MAX_EMBEDDING_DIMENSION,
+  type EmbeddingChoice,
+} from '../inference/embedders';
+import { ReembedProducer } from '../queue/reembed.producer';
 import { KbsRepository, type KnowledgeBase } from './kbs.repository';
 
 const compiles = (pattern: string) => {
@@ -61,6 +70,20 @@ export const kbSettingsSchema = z
       })
       .strict()
       .optional(),
+    /** The embedding model of the KB's vectors: "builtin" or a model on the embedding server. */
+    embedding: z
+      .object({
+        model: z
+          .string()
+          .trim()
+          .regex(/^[\w.:/@+-]{1,150}$/, 'a model id: letters, digits and . : / @ + - _'),
+        dimension: z.number().int().min(1).max(MAX_EMBEDDING_DIMENSION).optional(),
+      })
+      .strict()
+      .refine((e) => e.model !== 'builtin' || e.dimension === undefined, {
+        message: 'the built-in embedder has a fixed dimension (512)',
+      })
+      .optional(),
     chunking: z
       .object({
         maxTokens: z.number().int().min(32).max(8192).optional(),
@@ -75,12 +98,24 @@ export type KbSettings = z.infer<typeof kbSettingsSchema>;
 
 @Injectable()
 export class KbsService {
-  constructor(@Inject(KbsRepository) private readonly kbs: KbsRepository) {}
+  constructor(
+    @Inject(KbsRepository) private readonly kbs: KbsRepository,
+    @Inject(Embedders) private readonly embedders: Embedders = new Embedders(),
+    // Absent where no worker will ever switch embedders (benchmarks); then only "builtin" is accepted.
+    @Optional() @Inject(ReembedProducer) private readonly reembeds: ReembedProducer | null = null,
+  ) {}
 
   async create(input: { slug: string; name: string; settings?: KbSettings }): Promise<KnowledgeBase> {
-    const kb = await this.kbs.create(input.slug, input.name, input.settings ?? {});
+    const settings = { ...input.settings };
+    // A KB records the model it was created with, so a later FENNEL_EMBED_MODEL change moves new KBs only.
+    const choice = settings.embedding ?? this.embedders.defaultChoice;
+    if (choice.model !== 'builtin') settings.embedding = choice;
+    const target = await this.resolveEmbedder(choice);
+    const kb = await this.kbs.create(input.slug, input.name, settings);
     if (!kb) throw new AppError('conflict', `A knowledge base with slug "${input.slug}" already exists.`);
-    return kb;
+    // Even an empty KB moves through the re-embed job: it creates the embedder's vector index
+    // before the first chunk needs it.
+    return this.moveEmbedder(kb, target);
   }
 
   /** Resolves an id or slug; 404 when missing. */
@@ -96,9 +131,45 @@ export class KbsService {
 
   async update(ref: string, patch: { name?: string; settings?: KbSettings }): Promise<KnowledgeBase> {
     const kb = await this.get(ref);
+    // Resolved before anything is saved: a model the server does not have fails the request.
+    const target = patch.settings?.embedding ? await this.resolveEmbedder(patch.settings.embedding) : undefined;
     const updated = await this.kbs.update(kb.id, patch);
     if (!updated) throw notFound('Knowledge base', ref);
-    return updated;
+    return target === undefined ? updated : this.moveEmbedder(updated, target);
+  }
+
+  private async resolveEmbedder(choice: EmbeddingChoice): Promise<string> {
+    try {
+      const id = (await this.embedders.resolve(choice)).id;
+      if (choice.model !== 'builtin' && !this.reembeds) {
+        throw new AppError('bad_request', 'Embedding models need the job queue, which this process does not run.');
+      }
+      return id;
+    } catch (err) {
+      if (!(err instanceof EngineError)) throw err;
+      const unavailable = err instanceof EngineUnavailableError || err instanceof EmbedderUnavailableError;
+      throw new AppError(
+        unavailable ? 'unavailable' : 'bad_request',
+        `Embedding model "${choice.model}": ${err.message}`,
+      );
+    }
+  }
+
+  /**
+   * Starts (or cancels) the move of the KB's vectors to `target`. The active embedder keeps
+   * serving searches until the re-embed job switches in one transaction.
+   */
+  private async moveEmbedder(kb: KnowledgeBase, target: string): Promise<KnowledgeBase> {
+    const { active, target: current, state } = kb.embedding;
+    if (target === active) {
+      if (current === null) return kb;
+      await this.kbs.setEmbeddingTarget(kb.id, null, { state: 'ready' });
+    } else if (target !== current || state === 'failed') {
+      const requestId = randomUUID();
+      await this.kbs.setEmbeddingTarget(kb.id, target, { state: 'queued', requestId });
+      await this.reembeds!.enqueue({ kbId: kb.id, target, requestId });
+    }
+    return this.get(kb.id);
   }
 
   async delete(ref: string): Promise<void> {

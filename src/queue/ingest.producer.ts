@@ -2,7 +2,7 @@ import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
 import type { Queue } from 'bullmq';
 import { CONFIG, type FennelConfig } from '../config/config';
 import { REDIS } from './redis.provider';
-import { createIngestQueue, ingestJobOptions, type IngestJob } from './queues';
+import { createIngestQueue, ingestJobOptions, queueSettings, type IngestJob } from './queues';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { LOGGER } from '../observability/logger';
@@ -35,11 +35,7 @@ export class IngestProducer implements OnModuleDestroy {
   }
 
   get settings() {
-    return {
-      prefix: this.config.queuePrefix,
-      attempts: this.config.jobAttempts,
-      backoffMs: this.config.jobBackoffMs,
-    };
+    return queueSettings(this.config);
   }
 
   async onModuleDestroy(): Promise<void> {

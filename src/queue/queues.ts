@@ -2,7 +2,7 @@
 import { Queue, type ConnectionOptions, type JobsOptions } from 'bullmq';
 import IORedis, { type Redis } from 'ioredis';
 
-export const QUEUES = { ingest: 'ingest', sync: 'sync' } as const;
+export const QUEUES = { ingest: 'ingest', sync: 'sync', reembed: 'reembed' } as const;
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
 
 export interface IngestJob {
@@ -15,6 +15,13 @@ export interface IngestJob {
 
 export interface SyncJob {
   sourceId: string;
+}
+
+/** Re-embeds a KB's chunks with `target` and switches to it; `requestId` names one settings change. */
+export interface ReembedJob {
+  kbId: string;
+  target: string;
+  requestId: string;
 }
 
 export const syncJobId = (sourceId: string) => `sync-${sourceId}`;
@@ -34,6 +41,14 @@ export interface QueueSettings {
   backoffMs: number;
 }
 
+export function queueSettings(config: {
+  queuePrefix: string;
+  jobAttempts: number;
+  jobBackoffMs: number;
+}): QueueSettings {
+  return { prefix: config.queuePrefix, attempts: config.jobAttempts, backoffMs: config.jobBackoffMs };
+}
+
 export function ingestJobOptions(settings: QueueSettings, job: IngestJob): JobsOptions {
   return {
     // One job per version: re-queueing the same version is a no-op while it exists.
@@ -51,4 +66,19 @@ export function createIngestQueue(connection: ConnectionOptions, prefix: string)
 
 export function createSyncQueue(connection: ConnectionOptions, prefix: string): Queue<SyncJob> {
   return new Queue<SyncJob>(QUEUES.sync, { connection, prefix });
+}
+
+export function createReembedQueue(connection: ConnectionOptions, prefix: string): Queue<ReembedJob> {
+  return new Queue<ReembedJob>(QUEUES.reembed, { connection, prefix });
+}
+
+export function reembedJobOptions(settings: QueueSettings, job: ReembedJob): JobsOptions {
+  return {
+    // One job per settings change: the periodic sweep re-queues it without duplicating it.
+    jobId: `reembed-${job.requestId}`,
+    attempts: settings.attempts,
+    backoff: { type: 'exponential', delay: settings.backoffMs },
+    removeOnComplete: { age: 24 * 3600, count: 1000 },
+    removeOnFail: { age: 7 * 24 * 3600 },
+  };
 }

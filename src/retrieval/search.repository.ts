@@ -1,4 +1,5 @@
 // Vector and BM25 search over the chunks of current, live document versions of one KB.
+import { createHash } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { Database, type Executor } from '../database/database';
 import { toPgVector } from '../inference/embedder';
@@ -25,6 +26,21 @@ interface HitRow {
   page: number | null;
   metadata: Record<string, unknown>;
   score: number;
+}
+
+/**
+ * An embedder id as an SQL literal. Inlined rather than a parameter so the planner can match the
+ * embedder's partial HNSW index (whose predicate is this literal); ids come from our own
+ * Embedders, and the character set keeps them from ever closing the quote.
+ */
+export function embedderLiteral(id: string): string {
+  if (!/^[\w.:/@+-]{1,200}$/.test(id)) throw new Error(`bad embedder id ${id}`);
+  return `'${id}'`;
+}
+
+/** A short stable name part for an embedder (index and statement names stop at 63 bytes). */
+export function embedderHash(id: string): string {
+  return createHash('sha1').update(id).digest('hex').slice(0, 12);
 }
 
 /** One run over a candidate pool: how many candidates it took, and the hits that survived. */
@@ -61,19 +77,18 @@ export class SearchRepository {
     on: Executor = this.db.executor(this.db.pool),
   ): Promise<ChunkHit[]> {
     if (!Number.isInteger(dimension) || dimension <= 0) throw new Error(`bad embedding dimension ${dimension}`);
-    // Inlined (not user input) so the planner can match the embedder's partial index.
-    if (!/^[\w.:-]+$/.test(embedderId)) throw new Error(`bad embedder id ${embedderId}`);
+    const literal = embedderLiteral(embedderId);
     const cast = `vector(${dimension})`;
     const vector = toPgVector(query);
     let pool = Math.max(topK * 4, 40);
     for (;;) {
       const { rows } = await on.prepared<PoolResult>(
-        `fennel_vec_v2_${embedderId}_${dimension}`,
+        `fennel_vec_v3_${embedderHash(embedderId)}_${dimension}`,
         `WITH cand AS MATERIALIZED (
            SELECT c.id, c.document_id, c.version_id, c.text, c.heading_path, c.page, c.metadata,
                   (c.embedding::${cast}) <=> $2::${cast} AS distance
              FROM chunks c
-            WHERE c.kb_id = $1 AND c.embedder = '${embedderId}'
+            WHERE c.kb_id = $1 AND c.embedder = ${literal}
             ORDER BY (c.embedding::${cast}) <=> $2::${cast}
             LIMIT $3),
          hits AS (

@@ -1,6 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { BuiltinEmbedder } from '../inference/builtin-embedder';
-import type { Embedder } from '../inference/embedder';
+import { Embedders } from '../inference/embedders';
 import { EngineError } from '../inference/engine-error';
 import { RERANKER, type Reranker } from '../inference/reranker';
 import { KbsService } from '../knowledge/kbs.service';
@@ -9,8 +8,6 @@ import { DEFAULT_FUSION, fuse, type FusedHit, type FusionOptions, type Signal } 
 import { rerank } from './rerank';
 import { SearchRepository, type ChunkHit, type SearchFilters } from './search.repository';
 import { tokenizerFor } from './tokenizers';
-
-export const EMBEDDER = Symbol('Embedder');
 
 export type SearchMode = 'hybrid' | 'lexical' | 'vector';
 
@@ -43,6 +40,8 @@ export interface SearchResult {
   reranker: string | null;
   /** Why the reranker was skipped when it failed (the fused order stands). */
   rerankFailed?: string;
+  /** Why the vector signal is missing when the embedding server failed (lexical results stand). */
+  vectorFailed?: string;
   terms: string[];
   tookMs: number;
   hits: FusedHit[];
@@ -53,7 +52,7 @@ export class SearchService {
   constructor(
     @Inject(KbsService) private readonly kbs: KbsService,
     @Inject(SearchRepository) private readonly repo: SearchRepository,
-    @Inject(EMBEDDER) private readonly embedder: Embedder,
+    @Inject(Embedders) private readonly embedders: Embedders,
     @Inject(RERANKER) private readonly reranker: Reranker,
   ) {}
 
@@ -64,7 +63,19 @@ export class SearchService {
     const mode = req.mode ?? settings.mode ?? 'hybrid';
     const candidates = Math.max(settings.candidates ?? 50, req.topK);
     const terms = queryTerms(tokenizerFor(kb.settings).tokenize(req.query));
-    const embedded = mode !== 'lexical' ? (await this.embedder.embed([req.query]))[0]! : undefined;
+    // The KB's active embedder: while a re-embed runs, its vectors are still the ones in chunks.
+    const embedderId = kb.embedding.active;
+    let vectorFailed: string | undefined;
+    let embedded: number[] | undefined;
+    const embedder = mode !== 'lexical' ? this.embedders.forId(embedderId) : undefined;
+    try {
+      embedded = embedder && (await embedder.embed([req.query]))[0];
+    } catch (err) {
+      // An embedding server outage costs hybrid search its vector signal, not the search; a
+      // vector-only search has nothing left to return.
+      if (!(err instanceof EngineError) || mode === 'vector') throw err;
+      vectorFailed = err.message;
+    }
     // A query with no features ("There?") embeds to zeros, whose cosine distance is NaN.
     const vector = embedded?.some((x) => x !== 0) ? embedded : undefined;
     const bm25 = { k1: settings.k1 ?? DEFAULT_BM25.k1, b: settings.b ?? DEFAULT_BM25.b };
@@ -74,11 +85,11 @@ export class SearchService {
       const out: Partial<Record<Signal, ChunkHit[]>> = {};
       if (mode !== 'vector')
         out.lexical = await this.repo.lexicalSearch(kb.id, terms, candidates, bm25, req.filters, on);
-      if (vector) {
+      if (vector && embedder) {
         out.vector = await this.repo.vectorSearch(
           kb.id,
-          this.embedder.id,
-          this.embedder.dimension,
+          embedderId,
+          embedder.dimension,
           vector,
           candidates,
           req.filters,
@@ -109,14 +120,13 @@ export class SearchService {
     return {
       query: req.query,
       mode,
-      embedder: this.embedder.id,
+      embedder: embedderId,
       reranker,
       ...(rerankFailed && { rerankFailed }),
+      ...(vectorFailed && { vectorFailed }),
       terms,
       tookMs: Math.round(performance.now() - started),
       hits: hits.slice(0, req.topK),
     };
   }
 }
-
-export const builtinEmbedderProvider = { provide: EMBEDDER, useFactory: () => new BuiltinEmbedder() };

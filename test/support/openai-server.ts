@@ -53,6 +53,8 @@ export interface OpenAIServerOptions {
   apiKey?: string;
   model?: string;
   dimension?: number;
+  /** Embedding models served; another name gets vLLM's 404 "model does not exist". Default: any. */
+  embeddingModels?: string[];
 }
 
 const WORD = /[\p{L}\p{N}]+/gu;
@@ -122,7 +124,10 @@ export class OpenAITestServer {
   private inFlight = 0;
   private seq = 0;
   private chatQueue: ChatReply[] = [];
+  /** Inputs longer than this get a 400, as a model with a short context window answers. */
+  maxEmbeddingInputChars = Infinity;
   private readonly faults = { embeddings: [] as Fault[], rerank: [] as Fault[] };
+  private embeddingsHeld: Promise<void> | null = null;
   private defaultChat = (body: ChatBody) => `echo: ${body.messages.at(-1)?.content ?? ''}`;
 
   private constructor(
@@ -168,6 +173,19 @@ export class OpenAITestServer {
     else this.faults[endpoint].push(...faults);
   }
 
+  /**
+   * Embedding requests of more than one input wait until the returned function is called (a
+   * single input, such as a query or a dimension probe, is answered at once).
+   */
+  holdEmbeddings(): () => void {
+    let release!: () => void;
+    this.embeddingsHeld = new Promise<void>((r) => (release = r));
+    return () => {
+      this.embeddingsHeld = null;
+      release();
+    };
+  }
+
   callsTo(path: string): RecordedCall[] {
     return this.calls.filter((c) => c.path === path);
   }
@@ -180,6 +198,7 @@ export class OpenAITestServer {
     this.maxInFlight = this.inFlight;
     this.dimension = this.options.dimension ?? 8;
     this.embeddingScale = 1;
+    this.maxEmbeddingInputChars = Infinity;
     this.defaultChat = (body) => `echo: ${body.messages.at(-1)?.content ?? ''}`;
   }
 
@@ -289,6 +308,18 @@ export class OpenAITestServer {
     }
     // As vLLM and OpenAI do: an empty string is an invalid input, not a zero vector.
     if (inputs.some((t) => t === '')) return sendError(res, 400, "'input' must not contain empty strings");
+    const models = this.options.embeddingModels;
+    if (models && !models.includes(body.model)) {
+      return sendError(res, 404, `The model \`${body.model}\` does not exist.`);
+    }
+    if (inputs.some((t) => t.length > this.maxEmbeddingInputChars)) {
+      return sendError(
+        res,
+        400,
+        `input is longer than the model's maximum of ${this.maxEmbeddingInputChars} characters`,
+      );
+    }
+    if (inputs.length > 1 && this.embeddingsHeld) await this.embeddingsHeld;
     const dimension: number = body.dimensions ?? this.dimension;
     const data = inputs.map((text, index) => {
       const v = fakeEmbedding(text, dimension).map((x) => Math.fround(x * this.embeddingScale));

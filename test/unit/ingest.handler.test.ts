@@ -1,7 +1,7 @@
 // The ingest handler with small fakes of its repository: retry semantics and final failure.
 import { UnrecoverableError, type Job } from 'bullmq';
 import { describe, expect, it } from 'vitest';
-import { BuiltinEmbedder } from '../../src/inference/builtin-embedder';
+import { BUILTIN_EMBEDDER_ID, Embedders } from '../../src/inference/embedders';
 import type { IngestJob } from '../../src/queue/queues';
 import { IngestHandler } from '../../workers/ingest/ingest.handler';
 import { LostClaimError, type IngestRepository, type VersionToIngest } from '../../workers/ingest/ingest.repository';
@@ -24,6 +24,7 @@ class FakeRepo {
       status: 'queued',
       documentDeleted: false,
       kbSettings: {},
+      kbEmbedder: BUILTIN_EMBEDDER_ID,
       content: Buffer.from(this.content),
     };
   }
@@ -63,7 +64,7 @@ const job = (attemptsMade: number, attempts = 3) =>
   }) as unknown as Job<IngestJob>;
 
 const handler = (repo: FakeRepo) =>
-  new IngestHandler(repo as unknown as IngestRepository, new ParserRegistry(), new BuiltinEmbedder());
+  new IngestHandler(repo as unknown as IngestRepository, new ParserRegistry(), new Embedders());
 
 describe('IngestHandler', () => {
   it('parses, clears previous partial chunks, inserts and activates', async () => {

@@ -1,6 +1,6 @@
 // The ingest job: blob -> parse -> Markdown -> chunks -> embeddings -> atomic switch.
 import { UnrecoverableError, type Job } from 'bullmq';
-import type { Embedder } from '../../src/inference/embedder';
+import type { Embedders } from '../../src/inference/embedders';
 import type { IngestJob } from '../../src/queue/queues';
 import { termFrequencies } from '../../src/retrieval/bm25';
 import { tokenizerFor } from '../../src/retrieval/tokenizers';
@@ -9,7 +9,13 @@ import { renderMarkdown } from '../parsers/markdown.renderer';
 import { ParseError } from '../parsers/parsed-document';
 import type { DocumentParser } from '../parsers/parser-registry';
 import { randomUUID } from 'node:crypto';
-import { LostClaimError, type IngestRepository, type VersionToIngest } from './ingest.repository';
+import {
+  EmbedderChangedError,
+  LostClaimError,
+  type IndexedChunk,
+  type IngestRepository,
+  type VersionToIngest,
+} from './ingest.repository';
 
 const EMBED_BATCH = 128;
 
@@ -28,7 +34,7 @@ export class IngestHandler {
   constructor(
     private readonly repo: IngestRepository,
     private readonly parsers: DocumentParser,
-    private readonly embedder: Embedder,
+    private readonly embedders: Embedders,
   ) {}
 
   async handle(job: Job<IngestJob>): Promise<IngestOutcome> {
@@ -73,17 +79,24 @@ export class IngestHandler {
     const tokenizer = tokenizerFor(v.kbSettings);
     await this.repo.setStage(v.versionId, token, 'indexing', 0.2);
     await this.repo.clearChunks(v.kbId, v.versionId, token);
+    let embedderId = v.kbEmbedder;
     for (let i = 0; i < chunks.length; i += EMBED_BATCH) {
       const batch = chunks.slice(i, i + EMBED_BATCH);
       // The heading path and title travel with the text so a chunk is findable by its section.
       const texts = batch.map((c) => [parsed.title, ...c.headingPath, c.text].join('\n'));
-      const vectors = await this.embedder.embed(texts);
-      const indexed = batch.map((chunk, k) => ({
-        chunk,
-        vector: vectors[k]!,
-        terms: termFrequencies(tokenizer.tokenize(texts[k]!)),
-      }));
-      await this.repo.insertChunks(v.kbId, v.documentId, v.versionId, token, this.embedder.id, indexed);
+      const terms = texts.map((t) => termFrequencies(tokenizer.tokenize(t)));
+      for (;;) {
+        const vectors = await this.embedders.forId(embedderId).embed(texts);
+        const indexed: IndexedChunk[] = batch.map((chunk, k) => ({ chunk, vector: vectors[k]!, terms: terms[k]! }));
+        try {
+          await this.repo.insertChunks(v.kbId, v.documentId, v.versionId, token, embedderId, indexed);
+          break;
+        } catch (err) {
+          // A re-embed switched the KB mid-run; it converted the batches already written.
+          if (!(err instanceof EmbedderChangedError)) throw err;
+          embedderId = err.current;
+        }
+      }
       const done = Math.min(i + EMBED_BATCH, chunks.length);
       await this.repo.setProgress(v.versionId, token, 0.2 + 0.75 * (done / chunks.length));
       await job.updateProgress(Math.round((done / chunks.length) * 100));

@@ -14,6 +14,8 @@ export interface VersionToIngest {
   status: string;
   documentDeleted: boolean;
   kbSettings: Record<string, unknown>;
+  /** The KB's active embedder when the version was loaded. */
+  kbEmbedder: string;
   content: Buffer;
 }
 
@@ -34,6 +36,14 @@ export class LostClaimError extends Error {
   }
 }
 
+/** The KB switched embedders since this run embedded its batch; embed again with `current`. */
+export class EmbedderChangedError extends Error {
+  override name = 'EmbedderChangedError';
+  constructor(readonly current: string) {
+    super(`The knowledge base now embeds with ${current}`);
+  }
+}
+
 export class IngestRepository {
   constructor(private readonly db: Database) {}
 
@@ -47,10 +57,11 @@ export class IngestRepository {
       status: string;
       deleted: boolean;
       settings: Record<string, unknown>;
+      embedder: string;
       content: Buffer;
     }>(
       `SELECT v.id, v.kb_id, v.document_id, v.seq, v.filename, v.status, d.deleted_at IS NOT NULL AS deleted,
-              k.settings, b.content
+              k.settings, k.embedder, b.content
          FROM document_versions v
          JOIN documents d ON d.id = v.document_id
          JOIN knowledge_bases k ON k.id = v.kb_id
@@ -69,6 +80,7 @@ export class IngestRepository {
       status: r.status,
       documentDeleted: r.deleted,
       kbSettings: r.settings,
+      kbEmbedder: r.embedder,
       content: r.content,
     };
   }
@@ -136,6 +148,14 @@ export class IngestRepository {
   ): Promise<void> {
     const lengths = chunks.map((x) => [...x.terms.values()].reduce((a, b) => a + b, 0));
     await this.fenced(versionId, token, async (c) => {
+      // The share lock orders this insert with a re-embed's switch (which takes the row FOR
+      // UPDATE): chunks land either before it, and are switched with the rest, or after it, and
+      // must then carry the new embedder's vectors.
+      const { rows: kb } = await c.query<{ embedder: string }>(
+        `SELECT embedder FROM knowledge_bases WHERE id = $1 FOR SHARE`,
+        [kbId],
+      );
+      if (kb[0] && kb[0].embedder !== embedderId) throw new EmbedderChangedError(kb[0].embedder);
       const { rows } = await c.query<{ id: string; ordinal: number }>(
         `INSERT INTO chunks (kb_id, document_id, version_id, ordinal, text, heading_path, page, metadata, embedder, embedding,
                              lexical_length, analyzer)

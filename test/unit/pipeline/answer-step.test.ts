@@ -34,7 +34,15 @@ const hit: FusedHit = {
 };
 
 const state = (onDelta?: (t: string) => void): PipelineState => ({
-  kb: { id: 'kb', slug: 'kb', name: 'kb', settings: {}, createdAt: new Date(), updatedAt: new Date() },
+  kb: {
+    id: 'kb',
+    slug: 'kb',
+    name: 'kb',
+    settings: {},
+    embedding: { active: 'builtin-hash-512', target: null, state: 'ready' },
+    createdAt: new Date(),
+    updatedAt: new Date(),
+  },
   input: { question: 'What is the hotel budget in Munich?', channel: 'test', onDelta },
   question: 'What is the hotel budget in Munich?',
   query: 'What is the hotel budget in Munich?',
