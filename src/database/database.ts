@@ -36,9 +36,13 @@ export class Database {
   readonly pool: Pool;
 
   constructor(readonly options: DatabaseOptions) {
-    this.pool = new Pool({
-      connectionString: options.connectionString,
-      max: options.maxConnections,
+    this.pool = this.newPool();
+  }
+
+  private newPool(): Pool {
+    const pool = new Pool({
+      connectionString: this.options.connectionString,
+      max: this.options.maxConnections,
       idleTimeoutMillis: 30_000,
       connectionTimeoutMillis: 10_000,
       // Filtered HNSW scans (one KB among many) keep looking until they find enough rows;
@@ -46,7 +50,8 @@ export class Database {
       options: SESSION_OPTIONS.map(([k, v]) => `-c ${k}=${v}`).join(' '),
     });
     // An idle client dropped by the server must not crash the process; the pool replaces it.
-    this.pool.on('error', () => undefined);
+    pool.on('error', () => undefined);
+    return pool;
   }
 
   query<T extends QueryResultRow = QueryResultRow>(sql: string, params?: unknown[]) {
@@ -91,6 +96,42 @@ export class Database {
     });
   }
 
+  /**
+   * Like snapshot(), with a second connection in the same snapshot (pg_export_snapshot), so two
+   * reads run at once and still agree. The second connection comes from a pool of its own: a
+   * search holding a main connection never waits for another main one, so concurrent searches
+   * cannot starve each other into a deadlock. With a single connection (embedded PGlite is one
+   * session) both reads share it, in turn.
+   */
+  snapshotPair<T>(fn: (a: Executor, b: Executor) => Promise<T>): Promise<T> {
+    if (this.options.maxConnections < 2) return this.snapshot((on) => fn(on, on));
+    return this.withClient(async (main) => {
+      const begun = (await main.query(
+        'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; SELECT pg_export_snapshot() AS id',
+      )) as unknown as QueryResult<{ id: string }>[];
+      const id = begun[1]!.rows[0]!.id;
+      const side = await this.sidePool().connect();
+      try {
+        if (!/^[0-9A-F-]+$/i.test(id)) throw new Error(`unexpected snapshot id ${id}`);
+        await side.query(`BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; SET TRANSACTION SNAPSHOT '${id}'`);
+        const result = await fn(this.executor(main), this.executor(side));
+        await Promise.all([side.query('COMMIT'), main.query('COMMIT')]);
+        return result;
+      } catch (err) {
+        await Promise.all([side.query('ROLLBACK'), main.query('ROLLBACK')]).catch(() => undefined);
+        throw err;
+      } finally {
+        side.release();
+      }
+    });
+  }
+
+  private side: Pool | undefined;
+  private sidePool(): Pool {
+    this.side ??= this.newPool();
+    return this.side;
+  }
+
   async withClient<T>(fn: (client: PoolClient) => Promise<T>): Promise<T> {
     const client = await this.pool.connect();
     try {
@@ -119,7 +160,7 @@ export class Database {
     await this.pool.query('SELECT 1');
   }
 
-  close(): Promise<void> {
-    return this.pool.end();
+  async close(): Promise<void> {
+    await Promise.all([this.pool.end(), this.side?.end()]);
   }
 }

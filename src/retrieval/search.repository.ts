@@ -53,9 +53,15 @@ interface PoolResult {
 export class SearchRepository {
   constructor(@Inject(Database) private readonly db: Database) {}
 
-  /** Runs several searches on one snapshot (see Database.snapshot). */
-  snapshot<T>(fn: (on: Executor) => Promise<T>): Promise<T> {
-    return this.db.snapshot(fn);
+  /** Two searches at once on one snapshot (see Database.snapshotPair). */
+  snapshotPair<T>(fn: (a: Executor, b: Executor) => Promise<T>): Promise<T> {
+    return this.db.snapshotPair(fn);
+  }
+
+  /** Pooled connections, for a single statement (itself one snapshot). */
+  direct(): [Executor, Executor] {
+    const on = this.db.executor(this.db.pool);
+    return [on, on];
   }
 
   /**

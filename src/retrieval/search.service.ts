@@ -1,4 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
+import type { Executor } from '../database/database';
+import type { Embedder } from '../inference/embedder';
 import { Embedders } from '../inference/embedders';
 import { EngineError } from '../inference/engine-error';
 import { RERANKER, type Reranker } from '../inference/reranker';
@@ -65,39 +67,26 @@ export class SearchService {
     const terms = queryTerms(tokenizerFor(kb.settings).tokenize(req.query));
     // The KB's active embedder: while a re-embed runs, its vectors are still the ones in chunks.
     const embedderId = kb.embedding.active;
-    let vectorFailed: string | undefined;
-    let embedded: number[] | undefined;
     const embedder = mode !== 'lexical' ? this.embedders.forId(embedderId) : undefined;
-    try {
-      embedded = embedder && (await embedder.embed([req.query]))[0];
-    } catch (err) {
-      // An embedding server outage costs hybrid search its vector signal, not the search; a
-      // vector-only search has nothing left to return.
-      if (!(err instanceof EngineError) || mode === 'vector') throw err;
-      vectorFailed = err.message;
-    }
-    // A query with no features ("There?") embeds to zeros, whose cosine distance is NaN.
-    const vector = embedded?.some((x) => x !== 0) ? embedded : undefined;
+    // Started first, so the query's embedding (a model round trip, or CPU for the built-in
+    // embedder) overlaps the lexical query.
+    const embedding = embedder ? this.embedQuery(embedder, req.query, mode) : undefined;
     const bm25 = { k1: settings.k1 ?? DEFAULT_BM25.k1, b: settings.b ?? DEFAULT_BM25.b };
-    // Both signals read one snapshot: a document switching versions mid-search shows one
-    // version in both lists, never the old one here and the new one there.
-    const lists = await this.repo.snapshot(async (on) => {
-      const out: Partial<Record<Signal, ChunkHit[]>> = {};
-      if (mode !== 'vector')
-        out.lexical = await this.repo.lexicalSearch(kb.id, terms, candidates, bm25, req.filters, on);
-      if (vector && embedder) {
-        out.vector = await this.repo.vectorSearch(
-          kb.id,
-          embedderId,
-          embedder.dimension,
-          vector,
-          candidates,
-          req.filters,
-          on,
-        );
-      }
-      return out;
-    });
+    const run = (a: Executor, b: Executor) =>
+      Promise.all([
+        mode !== 'vector' ? this.repo.lexicalSearch(kb.id, terms, candidates, bm25, req.filters, a) : undefined,
+        embedding?.then(
+          ({ vector }) =>
+            vector &&
+            this.repo.vectorSearch(kb.id, embedderId, embedder!.dimension, vector, candidates, req.filters, b),
+        ),
+      ]);
+    // Hybrid's two queries run at once on two connections that share one snapshot: a document
+    // switching versions mid-search shows one version in both lists, never one in each.
+    const [lexical, vector] =
+      embedding && mode === 'hybrid' ? await this.repo.snapshotPair(run) : await run(...this.repo.direct());
+    const vectorFailed = (await embedding)?.failed;
+    const lists: Partial<Record<Signal, ChunkHit[]>> = { ...(lexical && { lexical }), ...(vector && { vector }) };
     const fusion = {
       ...DEFAULT_FUSION,
       ...settings.fusion,
@@ -128,5 +117,22 @@ export class SearchService {
       tookMs: Math.round(performance.now() - started),
       hits: hits.slice(0, req.topK),
     };
+  }
+
+  private async embedQuery(
+    embedder: Embedder,
+    query: string,
+    mode: SearchMode,
+  ): Promise<{ vector?: number[]; failed?: string }> {
+    try {
+      const [v] = await embedder.embed([query]);
+      // A query with no features ("There?") embeds to zeros, whose cosine distance is NaN.
+      return { vector: v?.some((x) => x !== 0) ? v : undefined };
+    } catch (err) {
+      // An embedding server outage costs hybrid search its vector signal, not the search; a
+      // vector-only search has nothing left to return.
+      if (!(err instanceof EngineError) || mode === 'vector') throw err;
+      return { failed: err.message };
+    }
   }
 }
