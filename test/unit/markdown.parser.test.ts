@@ -1,9 +1,31 @@
 import { describe, expect, it } from 'vitest';
 import { MarkdownParser } from '../../workers/parsers/markdown.parser';
 import { renderMarkdown } from '../../workers/parsers/markdown.renderer';
-import { ParseError } from '../../workers/parsers/parsed-document';
+import { ParseError, type Block } from '../../workers/parsers/parsed-document';
+import { corpusBytes } from './parsers/fixtures-corpus';
 
 const parse = (md: string, filename = 'doc.md') => new MarkdownParser().parse({ bytes: Buffer.from(md), filename });
+const tables = (blocks: Block[]) => blocks.filter((b): b is Extract<Block, { kind: 'table' }> => b.kind === 'table');
+
+const HTML_TABLE_README = `# Pricing
+
+<table>
+  <thead>
+    <tr><th>Plan</th><th>Seats</th><th>Price</th></tr>
+  </thead>
+  <tbody>
+    <tr><td><b>Free</b></td><td>3</td><td><code>$0</code></td></tr>
+    <tr><td>Team</td><td colspan="2">see the <a href="https://example.com/pricing">pricing page</a></td></tr>
+    <tr><td>Enterprise<br>(annual)</td><td>unlimited</td><td><em>ask</em> us</td></tr>
+  </tbody>
+</table>
+
+<p align="center"><img src="badge.svg" alt="build"></p>
+
+<!-- <table><tr><th>Old</th></tr><tr><td>commented out</td></tr></table> -->
+
+After the table.
+`;
 
 describe('MarkdownParser', () => {
   it('keeps headings, lists, tables and code blocks as blocks', async () => {
@@ -25,6 +47,48 @@ describe('MarkdownParser', () => {
     expect(doc.blocks[1]!.kind === 'paragraph' && doc.blocks[1]!.text).toBe(
       'Intro with `code` and a [link](http://x).',
     );
+  });
+
+  it('reads an HTML table block as a table: header, rows, a colspan and inline markup in cells', async () => {
+    const doc = await parse(HTML_TABLE_README);
+    expect(doc.blocks.map((b) => b.kind)).toEqual(['heading', 'table', 'paragraph', 'paragraph', 'paragraph']);
+    expect(tables(doc.blocks)).toEqual([
+      {
+        kind: 'table',
+        header: ['Plan', 'Seats', 'Price'],
+        rows: [
+          ['Free', '3', '`$0`'],
+          ['Team', 'see the [pricing page](https://example.com/pricing)', ''],
+          ['Enterprise (annual)', 'unlimited', 'ask us'],
+        ],
+      },
+    ]);
+    // Raw HTML without a table, commented-out tables included, stays as written.
+    expect(doc.blocks.slice(2).map((b) => b.kind === 'paragraph' && b.text)).toEqual([
+      '<p align="center"><img src="badge.svg" alt="build"></p>',
+      '<!-- <table><tr><th>Old</th></tr><tr><td>commented out</td></tr></table> -->',
+      'After the table.',
+    ]);
+    expect(renderMarkdown(doc.blocks)).toContain(
+      '| Plan | Seats | Price |\n| --- | --- | --- |\n| Free | 3 | `$0` |\n| Team | see the [pricing page](https://example.com/pricing) |  |',
+    );
+  });
+
+  it('reads the HTML table of the corpus file docling_mixed.md and keeps its other HTML', async () => {
+    const doc = await new MarkdownParser().parse({ bytes: corpusBytes('md/docling_mixed.md'), filename: 'mixed.md' });
+    expect(tables(doc.blocks)).toEqual([
+      {
+        kind: 'table',
+        header: ['Character', 'Name in German', 'Name in French', 'Name in Italian'],
+        rows: [
+          ['Scrooge McDuck', 'Dagobert Duck', 'Balthazar Picsou', 'Paperone'],
+          ['Huey', 'Tick', 'Riri', 'Qui'],
+          ['Dewey', 'Trick', 'Fifi', 'Quo'],
+          ['Louie', 'Track', 'Loulou', 'Qua'],
+        ],
+      },
+    ]);
+    expect(doc.blocks).toContainEqual({ kind: 'paragraph', text: '<p>Some paragraph.</p>' });
   });
 
   it('reads YAML front matter as metadata and uses its title', async () => {

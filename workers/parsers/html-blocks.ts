@@ -148,7 +148,7 @@ export class HtmlBlockWriter {
     return this.sub(el).map(plain).join(' ');
   }
 
-  children(el: Element): void {
+  children(el: ParentNode): void {
     for (const child of Array.from(el.childNodes)) this.node(child);
   }
 

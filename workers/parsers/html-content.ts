@@ -2,6 +2,7 @@
 // (menus, comments, related links), the whole <body> when Readability finds too little or
 // when the page is mostly data tables, which Readability tends to throw away.
 import { Readability } from '@mozilla/readability';
+import { noteKeeper } from './html-notes';
 import { isLayoutTable } from './html-tables';
 
 export interface MainContent {
@@ -43,7 +44,9 @@ export function mainContent(document: Document): MainContent {
   try {
     // Readability rewrites the DOM it reads, so it gets a copy.
     const copy = document.cloneNode(true) as Document;
+    const restoreNotes = noteKeeper(copy);
     article = new Readability<Node>(copy, { serializer: (n) => n, disableJSONLD: true }).parse();
+    if (article?.content) restoreNotes(article.content as Element);
   } catch {
     article = null;
   }

@@ -21,6 +21,9 @@ const processor = unified().use(remarkParse).use(remarkGfm).use(remarkFrontmatte
 
 type Node = { position?: { start: { offset?: number }; end: { offset?: number } } };
 
+/** An HTML block that may hold a table; READMEs use them when they need spans or multi-line cells. */
+const HTML_TABLE = /<table[\s>]/i;
+
 export class MarkdownParser implements Parser {
   readonly format = 'markdown' as const;
 
@@ -30,6 +33,10 @@ export class MarkdownParser implements Parser {
     if (!source.trim()) throw new ParseError('empty', 'The document is empty (no text).');
     const tree = processor.parse(source) as Root;
     const slice = (n: Node) => source.slice(n.position?.start.offset ?? 0, n.position?.end.offset ?? 0).trim();
+    // jsdom is large and parse threads run on a tight heap: load it only for documents that need it.
+    const htmlBlocks = tree.children.some((c) => c.type === 'html' && HTML_TABLE.test(c.value))
+      ? (await import('./html-fragment')).htmlFragmentBlocks
+      : undefined;
     const metadata: Record<string, unknown> = { encoding };
     const blocks: Block[] = [];
 
@@ -61,8 +68,21 @@ export class MarkdownParser implements Parser {
         case 'heading':
           blocks.push({ kind: 'heading', level: node.depth, text: slice(node).replace(/^#+\s*|\s*#+$/g, '') });
           return;
+        case 'html': {
+          // A block holding a data table is read as HTML; any other raw HTML (comments, badges,
+          // layout tables) stays as written.
+          if (htmlBlocks && HTML_TABLE.test(node.value)) {
+            const html = htmlBlocks(node.value);
+            if (html.some((b) => b.kind === 'table')) {
+              blocks.push(...html);
+              return;
+            }
+          }
+          const text = slice(node);
+          if (text) blocks.push({ kind: 'paragraph', text });
+          return;
+        }
         case 'paragraph':
-        case 'html':
         case 'definition':
         case 'footnoteDefinition': {
           const text = slice(node);

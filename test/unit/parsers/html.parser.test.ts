@@ -160,6 +160,26 @@ describe('HtmlParser on written pages', () => {
     ]);
   });
 
+  it('keeps link-heavy notes inside the article where they stood, and not those outside it', async () => {
+    const page = await parse(`<html><head><title>Ducks</title></head><body>
+      <div class="sidebar"><div role="note">Sidebar note: <a href="/x">Other site section</a></div></div>
+      <main><article>
+      <h1>Ducks</h1>
+      <div role="note">Main article: <a href="/wiki/Waterfowl_hunting">Waterfowl hunting</a></div>
+      <p>${FILLER}</p><p>${FILLER}</p>
+      <h2>Breeding</h2>
+      <div role="note" class="hatnote">See also: <a href="/wiki/Nest">Bird nest</a> and <a href="/wiki/Egg">Egg</a></div>
+      <p>${FILLER}</p>
+      <div class="related-posts"><div role="note">Related: <a href="/p/1">Another post</a></div><a href="/p/2">More posts</a></div>
+      </article></main></body></html>`);
+    expect(page.metadata.extractedWith).toBe('readability');
+    const texts = page.blocks.map((b) => (b.kind === 'paragraph' || b.kind === 'heading' ? b.text : b.kind));
+    expect(texts.slice(0, 2)).toEqual(['Ducks', 'Main article: Waterfowl hunting']);
+    expect(texts.slice(4, 6)).toEqual(['Breeding', 'See also: Bird nest and Egg']);
+    const md = markdown(page);
+    for (const outside of ['Sidebar note', 'Related: Another post']) expect(md).not.toContain(outside);
+  });
+
   it('joins Chinese text broken across source lines without inserting spaces', async () => {
     const page = await parse(
       '<html><body><p>知识库机器人\n可以回答问题。\n Mixed English\nwords stay apart.</p></body></html>',
@@ -318,14 +338,22 @@ describe('HtmlParser on the real-world corpus', () => {
   it('recalls the Wikipedia article text of docling_wiki_duck.html.md', () => {
     const md = markdown(parsed.get('docling_wiki_duck.html')!);
     const reference = expectedOutput('docling_wiki_duck.html.md');
-    // docling converts the whole page: table of contents, 136 language links, categories. Our
-    // output is the article only, so whole-page recall is bounded near 0.86; the article
-    // itself (from "# Duck" past the language list, i.e. from "## Etymology") must be there.
+    // docling converts the whole page. Of its 4,440 words we miss about 580, nearly all page
+    // furniture that the issue asks us to drop: the 136 language links (219 words), the table of
+    // contents (77), the tools menus (62), role="navigation" boxes (sister projects, authority
+    // control, portals: 44), the print-only "Retrieved from" line (13) and the categories (152,
+    // of which 145 are maintenance categories hidden by the site's CSS and 7 visible ones outside
+    // the article container). Whole-page recall is therefore bounded near 0.87, 0.9 being out of
+    // reach without navigation or hidden text; the article itself (from "## Etymology") is there.
     const whole = wordRecall(reference, md);
     const article = wordRecall(reference.slice(reference.indexOf('## Etymology')), md);
     console.log(`recall docling_wiki_duck.html: whole page ${whole.toFixed(3)}, article ${article.toFixed(3)}`);
     expect(article).toBeGreaterThanOrEqual(0.9);
-    expect(whole).toBeGreaterThanOrEqual(0.85);
+    expect(whole).toBeGreaterThanOrEqual(0.865);
+    // Link-heavy notes that Readability drops as boilerplate are part of the article.
+    const text = squash(md);
+    expect(text).toContain('This article is about the bird. For duck as a food, see Duck as food.');
+    expect(text).toContain('## Hunting Main article: Waterfowl hunting Humans have hunted ducks');
   });
 
   it('reads the UTF-16 datasheet exactly like its UTF-8 twin, tables included', () => {
