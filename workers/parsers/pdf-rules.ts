@@ -26,6 +26,8 @@ const MAX_CELL_FILL = 60;
 const MAX_PIECES = 5000;
 /** Ends closer than this (pt) are the same line drawn in pieces, cell by cell. */
 const JOIN_TOLERANCE = 1.5;
+/** Coloured areas remembered for white lines drawn over them; more are gradients or drawings. */
+const MAX_BACKGROUNDS = 200;
 
 interface GState {
   ctm: Matrix;
@@ -33,9 +35,32 @@ interface GState {
   fill: string;
 }
 
-/** White lines on a white page are invisible; some generators draw them as spacers. */
-function invisible(hex: string): boolean {
+interface Box {
+  x0: number;
+  x1: number;
+  y0: number;
+  y1: number;
+}
+
+/** White, or so nearly white that it does not show on a white page. */
+function white(hex: string): boolean {
   return /^#(f[0-9a-f]){3}$/i.test(hex);
+}
+
+function boxOf(points: number[][]): Box {
+  const xs = points.map((p) => p[0]!);
+  const ys = points.map((p) => p[1]!);
+  return { x0: Math.min(...xs), x1: Math.max(...xs), y0: Math.min(...ys), y1: Math.max(...ys) };
+}
+
+/**
+ * White lines on a white page are invisible, and some generators draw them as spacers; on a
+ * coloured panel or cell they are the borders that part the cells.
+ */
+function onColour(points: number[][], backgrounds: Box[]): boolean {
+  const b = boxOf(points);
+  const [x, y] = [(b.x0 + b.x1) / 2, (b.y0 + b.y1) / 2];
+  return backgrounds.some((g) => x >= g.x0 && x <= g.x1 && y >= g.y0 - 1 && y <= g.y1 + 1);
 }
 
 /** Straight sub-paths of pdf.js's path data (DrawOPS: 0 moveTo, 1 lineTo, 2 curveTo, 3 quadTo, 4 close). */
@@ -76,9 +101,7 @@ function addStroke(points: number[][], rules: Rules): void {
 }
 
 function addFill(points: number[][], rules: Rules): void {
-  const xs = points.map((p) => p[0]!);
-  const ys = points.map((p) => p[1]!);
-  const [x0, x1, y0, y1] = [Math.min(...xs), Math.max(...xs), Math.min(...ys), Math.max(...ys)];
+  const { x0, x1, y0, y1 } = boxOf(points);
   if (y1 - y0 <= MAX_FILL_THICKNESS && x1 - x0 >= MIN_LENGTH) {
     rules.h.push({ at: (y0 + y1) / 2, from: x0, to: x1 });
   } else if (x1 - x0 <= MAX_FILL_THICKNESS && y1 - y0 >= MIN_LENGTH) {
@@ -133,6 +156,7 @@ export function extractRules(list: PDFOperatorList, OPS: PdfJs['OPS'], viewport:
     OPS.closeEOFillStroke,
   ]);
   const rules: Rules = { h: [], v: [] };
+  const backgrounds: Box[] = [];
   const stack: GState[] = [];
   let gs: GState = { ctm: viewport, stroke: '#000000', fill: '#000000' };
   const { fnArray, argsArray } = list;
@@ -155,13 +179,19 @@ export function extractRules(list: PDFOperatorList, OPS: PdfJs['OPS'], viewport:
     } else if (fn === OPS.constructPath && args) {
       const paint = args[0] as number;
       const data = (args[1] as Array<ArrayLike<number> | null> | undefined)?.[0];
-      const stroked = strokeOps.has(paint) && !invisible(gs.stroke);
-      const filled = fillOps.has(paint) && !invisible(gs.fill);
+      const stroked = strokeOps.has(paint);
+      const filled = fillOps.has(paint);
       if (!data || (!stroked && !filled)) continue;
       for (const path of subpaths(data, gs.ctm)) {
         if (path.curved) continue;
-        if (stroked) addStroke(path.points, rules);
-        if (filled && path.points.length >= 3) addFill(path.points, rules);
+        const seen = (colour: string) => !white(colour) || onColour(path.points, backgrounds);
+        if (stroked && seen(gs.stroke)) addStroke(path.points, rules);
+        if (!filled || path.points.length < 3 || !seen(gs.fill)) continue;
+        addFill(path.points, rules);
+        const box = boxOf(path.points);
+        const area = Math.min(box.x1 - box.x0, box.y1 - box.y0) > MAX_FILL_THICKNESS;
+        const rectangle = path.points.every((p) => onBox(p, box.x0, box.x1, box.y0, box.y1));
+        if (area && rectangle && !white(gs.fill) && backgrounds.length < MAX_BACKGROUNDS) backgrounds.push(box);
       }
       if (rules.h.length + rules.v.length > MAX_PIECES) return null;
     }

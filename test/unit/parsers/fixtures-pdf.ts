@@ -1,5 +1,6 @@
 // PDFs with known content, generated with pdfkit, for the PDF parser tests: headings, running
-// header/footer, a two-column page, an aligned table, Chinese text and an encrypted file.
+// header/footer, a two-column page, an aligned table, Chinese text and an encrypted file; and a
+// pen for drawing tables rule by rule.
 import fs from 'node:fs';
 import zlib from 'node:zlib';
 
@@ -18,6 +19,7 @@ export interface PdfKitDoc {
   lineTo(x: number, y: number): PdfKitDoc;
   stroke(color?: string): PdfKitDoc;
   fill(color?: string): PdfKitDoc;
+  fillColor(color: string): PdfKitDoc;
   on(event: 'data', cb: (chunk: Buffer) => void): PdfKitDoc;
   on(event: 'end', cb: () => void): PdfKitDoc;
   end(): void;
@@ -36,6 +38,28 @@ export async function render(options: Record<string, unknown>, draw: (doc: PdfKi
   draw(doc);
   doc.end();
   return done;
+}
+
+/** Drawing in points from the page's top-left corner, the way table generators draw. */
+export function pen(doc: PdfKitDoc) {
+  return {
+    /** A stroked rule, as LibreOffice and browsers draw cell borders. */
+    line(x0: number, y0: number, x1: number, y1: number, color = '#000000', width = 0.75) {
+      doc.lineWidth(width).moveTo(x0, y0).lineTo(x1, y1).stroke(color);
+    },
+    /** A filled rectangle: a rule when thin (LaTeX, Word), a shaded cell or panel otherwise. */
+    box(x: number, y: number, w: number, h: number, color = '#000000') {
+      doc.rect(x, y, w, h).fill(color);
+    },
+    /** Text with its top at `y`; fills leave their colour behind, so it is reset to black. */
+    text(text: string, x: number, y: number, options: { bold?: boolean; size?: number; width?: number } = {}) {
+      doc
+        .fillColor('#000000')
+        .font(options.bold ? 'Helvetica-Bold' : 'Helvetica')
+        .fontSize(options.size ?? 10)
+        .text(text, x, y, options.width ? { width: options.width, lineGap: 2 } : { lineBreak: false });
+    },
+  };
 }
 
 export const RUNNING_HEADER = 'Fennel Handbook · Internal use only';
