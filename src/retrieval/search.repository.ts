@@ -126,7 +126,12 @@ export class SearchRepository {
    * Postings are read per term twice — counted for df, then scored — by index range scans
    * (index-only once the visibility map is set). Reading them once into a CTE for both cost more
    * than the second read: the CTE spills past work_mem and feeds a hash join; at 97k chunks
-   * (60k postings) 60 ms -> 37 ms p50, even 95 -> 80 ms with no visibility map.
+   * (60k postings) 60 ms -> 37 ms p50, even 95 -> 80 ms with no visibility map. Per-term
+   * constants (idf × (k1+1), k1(1−b), k1·b/avgdl) are folded into `weights`, so a posting costs
+   * one join and a few multiplications; at 100k chunks (bench:search) the scoring of ~37k postings
+   * still takes ~20 ms p50 — the hash aggregation over every matching chunk is the floor of
+   * exact BM25 here, and no rewrite tried (rare terms first, then common ones; scoring in Node;
+   * postings aggregated per term) did better.
    *
    * Only the best `pool` scored chunks go through the current-version join (which keeps old
    * versions out, as in vector search) and the filters. When fewer than topK survive and more
@@ -152,25 +157,23 @@ export class SearchRepository {
     let pool: number | null = Math.max(topK * 4, 100);
     for (;;) {
       const { rows } = await on.prepared<PoolResult>(
-        'fennel_bm25_v4',
+        'fennel_bm25_v5',
         `WITH stats AS MATERIALIZED (
            SELECT coalesce(max(s.chunk_count), 0)::float8 AS n,
                   greatest(max(s.length_sum)::numeric / nullif(max(s.chunk_count), 0), 1)::float8 AS avgdl
              FROM kb_lexical_stats s WHERE s.kb_id = $1),
          weights AS MATERIALIZED (
-           SELECT q.term, ln(1 + (greatest(stats.n, df.df) - df.df + 0.5) / (df.df + 0.5)) AS idf
+           SELECT q.term, ln(1 + (greatest(stats.n, df.df) - df.df + 0.5) / (df.df + 0.5)) * ($4::float8 + 1) AS w,
+                  $4::float8 * (1 - $5::float8) AS k_fixed, $4::float8 * $5::float8 / stats.avgdl AS k_per_len
              FROM unnest(ARRAY(SELECT DISTINCT unnest($2::text[]))) AS q(term)
              CROSS JOIN stats
              CROSS JOIN LATERAL (
                SELECT count(*)::float8 AS df FROM chunk_terms t WHERE t.kb_id = $1 AND t.term = q.term) df
             WHERE df.df > 0),
          top AS MATERIALIZED (
-           SELECT t.chunk_id,
-                  sum(w.idf * t.tf * ($4::float8 + 1)
-                      / (t.tf + $4::float8 * (1 - $5::float8 + $5::float8 * t.lexical_length / stats.avgdl))) AS score
+           SELECT t.chunk_id, sum(w.w * t.tf / (t.tf + w.k_fixed + w.k_per_len * t.lexical_length)) AS score
              FROM weights w
              JOIN chunk_terms t ON t.kb_id = $1 AND t.term = w.term
-             CROSS JOIN stats
             GROUP BY t.chunk_id
             ORDER BY score DESC, t.chunk_id
             LIMIT $9),

@@ -4,7 +4,12 @@ import { describe, expect, it } from 'vitest';
 import { BUILTIN_EMBEDDER_ID, Embedders } from '../../src/inference/embedders';
 import type { IngestJob } from '../../src/queue/queues';
 import { IngestHandler } from '../../workers/ingest/ingest.handler';
-import { LostClaimError, type IngestRepository, type VersionToIngest } from '../../workers/ingest/ingest.repository';
+import {
+  EmbedderChangedError,
+  LostClaimError,
+  type IngestRepository,
+  type VersionToIngest,
+} from '../../workers/ingest/ingest.repository';
 import { ParserRegistry } from '../../workers/parsers/parser-registry';
 
 class FakeRepo {
@@ -42,8 +47,16 @@ class FakeRepo {
     this.chunks = 0;
     this.calls.push('clear');
   }
-  async insertChunks(_k: string, _d: string, _v: string, _t: string, _e: string, chunks: unknown[]) {
-    if (this.insertError) throw this.insertError;
+  /** Embedder ids of the inserted batches. */
+  embedders: string[] = [];
+  async insertChunks(_k: string, _d: string, _v: string, _t: string, embedder: string, chunks: unknown[]) {
+    const err = this.insertError;
+    if (err) {
+      // A KB switch is seen once; the handler must come back with the new embedder's vectors.
+      if (err instanceof EmbedderChangedError) this.insertError = null;
+      throw err;
+    }
+    this.embedders.push(embedder);
     this.chunks += chunks.length;
   }
   async activate() {
@@ -94,6 +107,18 @@ describe('IngestHandler', () => {
     const repo = new FakeRepo('   \n');
     await expect(handler(repo).handle(job(0))).rejects.toBeInstanceOf(UnrecoverableError);
     expect(repo.failures).toEqual(['The document is empty (no text).']);
+  });
+
+  it('embeds a batch again with the KB new embedder when a re-embed switched it mid-run', async () => {
+    const repo = new FakeRepo('# A\n\nalpha\n\n## B\n\nbeta\n');
+    const other = { id: 'other-embedder', dimension: 2, embed: async (t: string[]) => t.map(() => [1, 0]) };
+    const embedders = new Embedders();
+    const forId = embedders.forId.bind(embedders);
+    embedders.forId = (id) => (id === other.id ? other : forId(id));
+    repo.insertError = new EmbedderChangedError(other.id);
+    const h = new IngestHandler(repo as unknown as IngestRepository, new ParserRegistry(), embedders);
+    expect(await h.handle(job(0))).toEqual({ versionId: 'v1', outcome: 'activated', chunks: 2 });
+    expect(repo.embedders).toEqual([other.id]);
   });
 
   it('stops quietly when another run took over the version', async () => {
