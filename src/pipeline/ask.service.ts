@@ -189,7 +189,10 @@ export class AskService {
   private retrieveStep(kb: KnowledgeBase): RetrieveStep {
     const s = answerSettings(kb);
     return new RetrieveStep(
-      (kbId, query, topK) => this.search.search(kbId, { query, topK }),
+      async (kbId, query, topK) => {
+        const { result, stats } = await this.search.searchWithStats(kbId, { query, topK });
+        return { ...result, stats };
+      },
       (kbId, terms) => this.searchRepo.termStats(kbId, terms),
       s.passages,
     );

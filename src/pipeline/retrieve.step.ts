@@ -5,7 +5,8 @@ import { clip } from './intake.step';
 import type { PipelineState, PipelineStep, StepReport } from './pipeline';
 import type { TermStats } from './evidence';
 
-export type SearchFn = (kbId: string, query: string, topK: number) => Promise<SearchResult>;
+/** The search, with the statistics of its terms when it read them (saves the gate a query). */
+export type SearchFn = (kbId: string, query: string, topK: number) => Promise<SearchResult & { stats?: TermStats }>;
 export type TermStatsFn = (kbId: string, terms: string[]) => Promise<TermStats>;
 
 /** Passages kept for the gate and the answer. */
@@ -25,7 +26,7 @@ export class RetrieveStep implements PipelineStep {
     const res = await this.search(state.kb.id, state.query, this.passages);
     state.terms = res.terms;
     // The gate needs the collection statistics of the same terms.
-    state.termStats = await this.termStats(state.kb.id, [...new Set(res.terms)]);
+    state.termStats = res.stats ?? (await this.termStats(state.kb.id, [...new Set(res.terms)]));
     state.hits = res.hits;
     return {
       input: clip(state.query),

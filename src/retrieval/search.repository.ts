@@ -49,6 +49,12 @@ interface PoolResult {
   hits: HitRow[];
 }
 
+/** Live chunks in a KB and the document frequency of each term found (absent: df 0). */
+export interface CollectionStats {
+  n: number;
+  df: Map<string, number>;
+}
+
 @Injectable()
 export class SearchRepository {
   constructor(@Inject(Database) private readonly db: Database) {}
@@ -151,19 +157,19 @@ export class SearchRepository {
     params: { k1: number; b: number },
     filters: SearchFilters = {},
     on: Executor = this.db.executor(this.db.pool),
-  ): Promise<ChunkHit[]> {
-    if (terms.length === 0) return [];
+  ): Promise<{ hits: ChunkHit[]; stats: CollectionStats }> {
+    if (terms.length === 0) return { hits: [], stats: { n: 0, df: new Map() } };
     // null: no cut, every scored chunk is checked.
     let pool: number | null = Math.max(topK * 4, 100);
     for (;;) {
-      const { rows } = await on.prepared<PoolResult>(
-        'fennel_bm25_v5',
+      const { rows } = await on.prepared<PoolResult & { n: number; df: Record<string, number> | null }>(
+        'fennel_bm25_v6',
         `WITH stats AS MATERIALIZED (
            SELECT coalesce(max(s.chunk_count), 0)::float8 AS n,
                   greatest(max(s.length_sum)::numeric / nullif(max(s.chunk_count), 0), 1)::float8 AS avgdl
              FROM kb_lexical_stats s WHERE s.kb_id = $1),
          weights AS MATERIALIZED (
-           SELECT q.term, ln(1 + (greatest(stats.n, df.df) - df.df + 0.5) / (df.df + 0.5)) * ($4::float8 + 1) AS w,
+           SELECT q.term, df.df, ln(1 + (greatest(stats.n, df.df) - df.df + 0.5) / (df.df + 0.5)) * ($4::float8 + 1) AS w,
                   $4::float8 * (1 - $5::float8) AS k_fixed, $4::float8 * $5::float8 / stats.avgdl AS k_per_len
              FROM unnest(ARRAY(SELECT DISTINCT unnest($2::text[]))) AS q(term)
              CROSS JOIN stats
@@ -188,7 +194,8 @@ export class SearchRepository {
             ORDER BY s.score DESC, c.id
             LIMIT $3)
          SELECT (SELECT count(*) FROM top)::int AS candidates,
-                (SELECT coalesce(json_agg(h ORDER BY h.score DESC, h.id), '[]'::json) FROM hits h) AS hits`,
+                (SELECT coalesce(json_agg(h ORDER BY h.score DESC, h.id), '[]'::json) FROM hits h) AS hits,
+                (SELECT n FROM stats)::int AS n, (SELECT json_object_agg(term, df) FROM weights) AS df`,
         [
           kbId,
           terms,
@@ -201,9 +208,12 @@ export class SearchRepository {
           pool,
         ],
       );
-      const { candidates, hits } = rows[0]!;
-      // Fewer candidates than the pool means every scored chunk was checked.
-      if (hits.length >= topK || pool === null || candidates < pool) return hits.map(toHit);
+      const { candidates, hits, n, df } = rows[0]!;
+      // Fewer candidates than the pool means every scored chunk was checked. The statistics
+      // BM25 used come along: the reranker and the answer gate need the same ones.
+      if (hits.length >= topK || pool === null || candidates < pool) {
+        return { hits: hits.map(toHit), stats: { n, df: new Map(Object.entries(df ?? {})) } };
+      }
       // A selective filter or many chunks of unfinished versions: grow by the survival rate.
       const survived: number = hits.length;
       pool = survived === 0 ? null : Math.max(pool * 4, Math.ceil((2 * pool * topK) / survived));
@@ -218,7 +228,7 @@ export class SearchRepository {
     kbId: string,
     terms: string[],
     on: Executor = this.db.executor(this.db.pool),
-  ): Promise<{ n: number; df: Map<string, number> }> {
+  ): Promise<CollectionStats> {
     const { rows } = await on.query<{ n: number; df: Record<string, number> | null }>(
       `SELECT coalesce((SELECT chunk_count FROM kb_lexical_stats WHERE kb_id = $1), 0)::int AS n,
               (SELECT json_object_agg(term, df) FROM (

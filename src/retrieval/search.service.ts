@@ -8,7 +8,7 @@ import { KbsService } from '../knowledge/kbs.service';
 import { DEFAULT_BM25, idf, queryTerms } from './bm25';
 import { DEFAULT_FUSION, fuse, type FusedHit, type FusionOptions, type Signal } from './fusion';
 import { rerank } from './rerank';
-import { SearchRepository, type ChunkHit, type SearchFilters } from './search.repository';
+import { SearchRepository, type ChunkHit, type CollectionStats, type SearchFilters } from './search.repository';
 import { tokenizerFor } from './tokenizers';
 
 export type SearchMode = 'hybrid' | 'lexical' | 'vector';
@@ -59,6 +59,11 @@ export class SearchService {
   ) {}
 
   async search(kbRef: string, req: SearchRequest): Promise<SearchResult> {
+    return (await this.searchWithStats(kbRef, req)).result;
+  }
+
+  /** The search, and the collection statistics of its terms (for the answer gate) when it read them. */
+  async searchWithStats(kbRef: string, req: SearchRequest): Promise<{ result: SearchResult; stats?: CollectionStats }> {
     const started = performance.now();
     const kb = await this.kbs.get(kbRef);
     const settings = (kb.settings.retrieval ?? {}) as RetrievalSettings;
@@ -86,7 +91,11 @@ export class SearchService {
     const [lexical, vector] =
       embedding && mode === 'hybrid' ? await this.repo.snapshotPair(run) : await run(...this.repo.direct());
     const vectorFailed = (await embedding)?.failed;
-    const lists: Partial<Record<Signal, ChunkHit[]>> = { ...(lexical && { lexical }), ...(vector && { vector }) };
+    const lists: Partial<Record<Signal, ChunkHit[]>> = {
+      ...(lexical && { lexical: lexical.hits }),
+      ...(vector && { vector }),
+    };
+    let stats = lexical?.stats;
     const fusion = {
       ...DEFAULT_FUSION,
       ...settings.fusion,
@@ -97,8 +106,8 @@ export class SearchService {
     let rerankFailed: string | undefined;
     if ((req.rerank ?? settings.rerank ?? true) && hits.length > 1) {
       try {
-        const stats = await this.repo.termStats(kb.id, terms);
-        hits = await rerank(this.reranker, req.query, hits, { idf: (t) => idf(stats.n, stats.df.get(t) ?? 0) });
+        const known = (stats ??= await this.repo.termStats(kb.id, terms));
+        hits = await rerank(this.reranker, req.query, hits, { idf: (t) => idf(known.n, known.df.get(t) ?? 0) });
         reranker = this.reranker.id;
       } catch (err) {
         // A reranker outage costs ordering quality, not the search.
@@ -106,7 +115,7 @@ export class SearchService {
         rerankFailed = err.message;
       }
     }
-    return {
+    const result: SearchResult = {
       query: req.query,
       mode,
       embedder: embedderId,
@@ -117,6 +126,7 @@ export class SearchService {
       tookMs: Math.round(performance.now() - started),
       hits: hits.slice(0, req.topK),
     };
+    return { result, stats };
   }
 
   private async embedQuery(

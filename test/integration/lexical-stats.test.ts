@@ -183,8 +183,10 @@ describe('lexicalSearch against the reference BM25', () => {
       for (const [topK, filters] of cases) {
         const want = await reference(query, topK, filters);
         const terms = queryTerms(tokenizer.tokenize(query));
-        const got = await repo.lexicalSearch(kbId, terms, topK, params, filters);
+        const { hits: got, stats } = await repo.lexicalSearch(kbId, terms, topK, params, filters);
         expect(got.map((h) => h.chunkId)).toEqual(want.map((w) => w.id));
+        // The statistics BM25 used are the ones the answer gate would otherwise query again.
+        expect(stats).toEqual(await repo.termStats(kbId, [...new Set(terms)]));
         got.forEach((h, i) => expect(h.score).toBeCloseTo(want[i]!.score, 9));
         compared += got.length;
       }

@@ -70,7 +70,7 @@ describe('SearchRepository.lexicalSearch', () => {
       true,
     );
     const terms = queryTerms(tokenizer.tokenize('travel expenses reimbursement form'));
-    const hits = await new SearchRepository(db).lexicalSearch(kbId, terms, 5, { k1: 1.2, b: 0.75 });
+    const { hits } = await new SearchRepository(db).lexicalSearch(kbId, terms, 5, { k1: 1.2, b: 0.75 });
     expect(hits.map((h) => h.documentId)).toEqual([live]);
   });
 });
@@ -88,7 +88,7 @@ describe('tags filter', () => {
     const terms = queryTerms(tokenizer.tokenize('requests portal'));
     const both = async (filters: SearchFilters) => {
       const vector = await repo.vectorSearch(kbId, embedder.id, 512, q!, 10, filters);
-      const lexical = await repo.lexicalSearch(kbId, terms, 10, { k1: 1.2, b: 0.75 }, filters);
+      const { hits: lexical } = await repo.lexicalSearch(kbId, terms, 10, { k1: 1.2, b: 0.75 }, filters);
       return [vector, lexical].map((hits) => hits.map((h) => h.documentId).sort());
     };
     expect(await both({})).toEqual([[hr, it_, plain].sort(), [hr, it_, plain].sort()]);
