@@ -1,6 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Executor } from '../database/database';
-import type { Embedder } from '../inference/embedder';
 import { Embedders } from '../inference/embedders';
 import { EngineError } from '../inference/engine-error';
 import { RERANKER, type Reranker } from '../inference/reranker';
@@ -72,18 +71,16 @@ export class SearchService {
     const terms = queryTerms(tokenizerFor(kb.settings).tokenize(req.query));
     // The KB's active embedder: while a re-embed runs, its vectors are still the ones in chunks.
     const embedderId = kb.embedding.active;
-    const embedder = mode !== 'lexical' ? this.embedders.forId(embedderId) : undefined;
     // Started first, so the query's embedding (a model round trip, or CPU for the built-in
     // embedder) overlaps the lexical query.
-    const embedding = embedder ? this.embedQuery(embedder, req.query, mode) : undefined;
+    const embedding = mode !== 'lexical' ? this.embedQuery(embedderId, req.query, mode) : undefined;
     const bm25 = { k1: settings.k1 ?? DEFAULT_BM25.k1, b: settings.b ?? DEFAULT_BM25.b };
     const run = (a: Executor, b: Executor) =>
       Promise.all([
         mode !== 'vector' ? this.repo.lexicalSearch(kb.id, terms, candidates, bm25, req.filters, a) : undefined,
         embedding?.then(
-          ({ vector }) =>
-            vector &&
-            this.repo.vectorSearch(kb.id, embedderId, embedder!.dimension, vector, candidates, req.filters, b),
+          ({ vector, dimension }) =>
+            vector && this.repo.vectorSearch(kb.id, embedderId, dimension!, vector, candidates, req.filters, b),
         ),
       ]);
     // Hybrid's two queries run at once on two connections that share one snapshot: a document
@@ -130,14 +127,15 @@ export class SearchService {
   }
 
   private async embedQuery(
-    embedder: Embedder,
+    embedderId: string,
     query: string,
     mode: SearchMode,
-  ): Promise<{ vector?: number[]; failed?: string }> {
+  ): Promise<{ vector?: number[]; dimension?: number; failed?: string }> {
     try {
+      const embedder = this.embedders.forId(embedderId);
       const [v] = await embedder.embed([query]);
       // A query with no features ("There?") embeds to zeros, whose cosine distance is NaN.
-      return { vector: v?.some((x) => x !== 0) ? v : undefined };
+      return { vector: v?.some((x) => x !== 0) ? v : undefined, dimension: embedder.dimension };
     } catch (err) {
       // An embedding server outage costs hybrid search its vector signal, not the search; a
       // vector-only search has nothing left to return.
