@@ -187,8 +187,8 @@ async function main() {
         'search-latency-100k',
         `Search latency: ${total.toLocaleString('en')} chunks, native Postgres`,
         [
-          `Command: \`npm run bench:search -- ${process.argv.slice(2).join(' ')}\` · ${new Date().toISOString().slice(0, 10)}`,
-          `Machine: ${cpus().length} × ${cpus()[0]?.model.trim()}, Postgres ${pg}. One KB of ${total} chunks (80-word windows of ${text.origin}, ${PER_DOC} per document), ${qs.length} SciFact questions, top 10, built-in embedder, after VACUUM ANALYZE; one query at a time, timed around the search service call.`,
+          `Command: \`${['npm run bench:search', ...(process.argv.length > 2 ? ['--', ...process.argv.slice(2)] : [])].join(' ')}\` · ${new Date().toISOString().slice(0, 10)}`,
+          `Machine: ${cpus().length} × ${cpus()[0]?.model.trim()}, Postgres ${pg}. One KB of ${total} chunks (${text.origin} of 80 words, ${PER_DOC} per document), ${qs.length} SciFact questions, top 10, built-in embedder, after VACUUM ANALYZE; one query at a time, timed around the search service call.`,
           '',
           table,
         ].join('\n'),
