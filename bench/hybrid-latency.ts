@@ -13,17 +13,14 @@ import MiniSearch from 'minisearch';
 import { PROJECT_ROOT } from '../src/config/paths';
 import type { PoolClient } from 'pg';
 import { Database } from '../src/database/database';
-import type { Embedder } from '../src/inference/embedder';
-import { BUILTIN_EMBEDDER_ID, Embedders } from '../src/inference/embedders';
-import { toPgVector } from '../src/inference/embedder';
+import { Embedders } from '../src/inference/embedders';
 import { KbsRepository } from '../src/knowledge/kbs.repository';
 import { KbsService } from '../src/knowledge/kbs.service';
-import { termFrequencies } from '../src/retrieval/bm25';
 import { BuiltinReranker } from '../src/retrieval/builtin-reranker';
 import { SearchRepository } from '../src/retrieval/search.repository';
 import { SearchService } from '../src/retrieval/search.service';
-import { tokenizerFor } from '../src/retrieval/tokenizers';
 import { nativeDb, type BenchDb } from './bench-db';
+import { insertChunkRows } from './chunk-rows';
 import { percentile } from './eval/metrics';
 import { writeSection } from './report';
 import { TextSource } from './text-source';
@@ -55,48 +52,21 @@ function questions(n: number, text: TextSource): string[] {
 }
 
 /** One document with a ready, current version holding `texts` as its chunks, postings included. */
-async function insertDocument(c: PoolClient, kbId: string, texts: string[], embedder: Embedder) {
-  const tokenizer = tokenizerFor({});
+async function insertDocument(c: PoolClient, kbId: string, texts: string[]) {
   const docId = randomUUID();
   const versionId = randomUUID();
-  const vectors = await embedder.embed(texts);
-  const tfs = texts.map((t) => termFrequencies(tokenizer.tokenize(t)));
-  const lengths = tfs.map((tf) => [...tf.values()].reduce((a, b) => a + b, 0));
-  {
-    await c.query(`INSERT INTO documents (id, kb_id, title, current_version_id) VALUES ($1, $2, $3, $4)`, [
-      docId,
-      kbId,
-      texts[0]!.split(' ').slice(0, 5).join(' '),
-      versionId,
-    ]);
-    await c.query(
-      `INSERT INTO document_versions (id, kb_id, document_id, seq, sha256, filename, mime, size_bytes, status)
-       VALUES ($1, $2, $3, 1, 'bench', 'bench.md', 'text/markdown', 0, 'ready')`,
-      [versionId, kbId, docId],
-    );
-    const { rows } = await c.query<{ id: string; ordinal: number }>(
-      `INSERT INTO chunks (kb_id, document_id, version_id, ordinal, text, embedder, embedding, lexical_length)
-       SELECT $1, $2, $3, u.o, u.t, $4, u.e::vector, u.l
-         FROM unnest($5::int[], $6::text[], $7::text[], $8::int[]) AS u(o, t, e, l)
-       RETURNING id, ordinal`,
-      [kbId, docId, versionId, embedder.id, texts.map((_, i) => i), texts, vectors.map(toPgVector), lengths],
-    );
-    const postings = rows.flatMap((r) =>
-      [...tfs[r.ordinal]!].map(([term, tf]) => ({ term, id: r.id, tf, len: lengths[r.ordinal]! })),
-    );
-    await c.query(
-      `INSERT INTO chunk_terms (kb_id, term, chunk_id, tf, lexical_length)
-       SELECT $1, u.term, u.id, u.tf, u.len
-         FROM unnest($2::text[], $3::bigint[], $4::int[], $5::int[]) AS u(term, id, tf, len)`,
-      [
-        kbId,
-        postings.map((p) => p.term),
-        postings.map((p) => p.id),
-        postings.map((p) => p.tf),
-        postings.map((p) => p.len),
-      ],
-    );
-  }
+  await c.query(`INSERT INTO documents (id, kb_id, title, current_version_id) VALUES ($1, $2, $3, $4)`, [
+    docId,
+    kbId,
+    texts[0]!.split(' ').slice(0, 5).join(' '),
+    versionId,
+  ]);
+  await c.query(
+    `INSERT INTO document_versions (id, kb_id, document_id, seq, sha256, filename, mime, size_bytes, status)
+     VALUES ($1, $2, $3, 1, 'bench', 'bench.md', 'text/markdown', 0, 'ready')`,
+    [versionId, kbId, docId],
+  );
+  await insertChunkRows(c, { kbId, docId, versionId }, texts);
 }
 
 // The migration's index (0001_init.sql), built once after the load: inserting 100k rows one by
@@ -104,12 +74,12 @@ async function insertDocument(c: PoolClient, kbId: string, texts: string[], embe
 const BUILTIN_INDEX = `CREATE INDEX chunks_builtin_hnsw_idx ON chunks
   USING hnsw ((embedding::vector(512)) vector_cosine_ops) WHERE embedder = 'builtin-hash-512'`;
 
-async function load(db: Database, kbId: string, texts: string[], embedder: Embedder) {
+async function load(db: Database, kbId: string, texts: string[]) {
   await db.query('DROP INDEX chunks_builtin_hnsw_idx');
   for (let i = 0; i < texts.length; i += PER_DOC * 100) {
     await db.tx(async (c) => {
       for (let j = i; j < Math.min(i + PER_DOC * 100, texts.length); j += PER_DOC)
-        await insertDocument(c, kbId, texts.slice(j, j + PER_DOC), embedder);
+        await insertDocument(c, kbId, texts.slice(j, j + PER_DOC));
     });
     if (i % 20_000 === 0) log(`  ${i} chunks`);
   }
@@ -139,7 +109,7 @@ async function main() {
         `INSERT INTO blobs (sha256, size_bytes, content) VALUES ('bench', 0, '') ON CONFLICT DO NOTHING`,
       );
       const t0 = performance.now();
-      await load(b.db, kb.id, texts, embedders.forId(BUILTIN_EMBEDDER_ID));
+      await load(b.db, kb.id, texts);
       log(`indexed ${total} chunks in ${((performance.now() - t0) / 1000).toFixed(0)} s`);
       // What autovacuum does after a bulk load: statistics and the visibility map (index-only scans).
       await b.db.query('VACUUM ANALYZE');

@@ -2,12 +2,9 @@
 // the database, for repository tests that need exact control over which versions exist.
 import { randomUUID } from 'node:crypto';
 import type { Database } from '../../src/database/database';
-import { BuiltinEmbedder } from '../../src/inference/builtin-embedder';
-import { toPgVector } from '../../src/inference/embedder';
-import { termFrequencies } from '../../src/retrieval/bm25';
 import { Tokenizer } from '../../src/retrieval/tokenizer';
+import { insertChunkRows } from '../../bench/chunk-rows';
 
-const embedder = new BuiltinEmbedder();
 export const tokenizer = new Tokenizer();
 
 export async function insertKb(db: Database, slug: string): Promise<string> {
@@ -27,30 +24,7 @@ export async function insertVersion(db: Database, kbId: string, docId: string, t
          FROM document_versions WHERE document_id = $3`,
       [versionId, kbId, docId],
     );
-    const vectors = await embedder.embed(texts);
-    const tfs = texts.map((t) => termFrequencies(tokenizer.tokenize(t)));
-    const lengths = tfs.map((tf) => [...tf.values()].reduce((a, b) => a + b, 0));
-    const { rows } = await c.query<{ id: string; ordinal: number }>(
-      `INSERT INTO chunks (kb_id, document_id, version_id, ordinal, text, embedder, embedding, lexical_length)
-       SELECT $1, $2, $3, u.o, u.t, $4, u.e::vector, u.l
-         FROM unnest($5::int[], $6::text[], $7::text[], $8::int[]) AS u(o, t, e, l)
-       RETURNING id, ordinal`,
-      [kbId, docId, versionId, embedder.id, texts.map((_, i) => i), texts, vectors.map(toPgVector), lengths],
-    );
-    const postings = rows.flatMap((r) =>
-      [...tfs[r.ordinal]!].map(([term, tf]) => ({ term, id: r.id, tf, len: lengths[r.ordinal]! })),
-    );
-    await c.query(
-      `INSERT INTO chunk_terms (kb_id, term, chunk_id, tf, lexical_length)
-       SELECT $1, u.term, u.id, u.tf, u.len FROM unnest($2::text[], $3::bigint[], $4::int[], $5::int[]) AS u(term, id, tf, len)`,
-      [
-        kbId,
-        postings.map((p) => p.term),
-        postings.map((p) => p.id),
-        postings.map((p) => p.tf),
-        postings.map((p) => p.len),
-      ],
-    );
+    await insertChunkRows(c, { kbId, docId, versionId }, texts);
   });
   return versionId;
 }
