@@ -2,7 +2,7 @@ import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
 import type { Queue } from 'bullmq';
 import { CONFIG, type FennelConfig } from '../config/config';
 import { REDIS } from './redis.provider';
-import { createIngestQueue, ingestJobOptions, queueSettings, type IngestJob } from './queues';
+import { createIngestQueue, queueSettings, retriedJobOptions, type IngestJob } from './queues';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { LOGGER } from '../observability/logger';
@@ -25,7 +25,8 @@ export class IngestProducer implements OnModuleDestroy {
    */
   async enqueue(job: IngestJob): Promise<void> {
     try {
-      await this.queue.add('ingest', job, ingestJobOptions(this.settings, job));
+      // One job per version: the sweep re-queues it without duplicating it.
+      await this.queue.add('ingest', job, retriedJobOptions(this.settings, `ingest-${job.versionId}`));
     } catch (err) {
       this.log.warn(
         { err: (err as Error).message, versionId: job.versionId },

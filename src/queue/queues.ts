@@ -49,10 +49,10 @@ export function queueSettings(config: {
   return { prefix: config.queuePrefix, attempts: config.jobAttempts, backoffMs: config.jobBackoffMs };
 }
 
-export function ingestJobOptions(settings: QueueSettings, job: IngestJob): JobsOptions {
+/** A job retried with backoff; adding one whose `jobId` still exists is a no-op. */
+export function retriedJobOptions(settings: QueueSettings, jobId: string): JobsOptions {
   return {
-    // One job per version: re-queueing the same version is a no-op while it exists.
-    jobId: `ingest-${job.versionId}`,
+    jobId,
     attempts: settings.attempts,
     backoff: { type: 'exponential', delay: settings.backoffMs },
     removeOnComplete: { age: 24 * 3600, count: 1000 },
@@ -70,15 +70,4 @@ export function createSyncQueue(connection: ConnectionOptions, prefix: string): 
 
 export function createReembedQueue(connection: ConnectionOptions, prefix: string): Queue<ReembedJob> {
   return new Queue<ReembedJob>(QUEUES.reembed, { connection, prefix });
-}
-
-export function reembedJobOptions(settings: QueueSettings, job: ReembedJob): JobsOptions {
-  return {
-    // One job per settings change: the periodic sweep re-queues it without duplicating it.
-    jobId: `reembed-${job.requestId}`,
-    attempts: settings.attempts,
-    backoff: { type: 'exponential', delay: settings.backoffMs },
-    removeOnComplete: { age: 24 * 3600, count: 1000 },
-    removeOnFail: { age: 7 * 24 * 3600 },
-  };
 }

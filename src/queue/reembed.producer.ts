@@ -4,7 +4,7 @@ import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { CONFIG, type FennelConfig } from '../config/config';
 import { LOGGER } from '../observability/logger';
-import { createReembedQueue, queueSettings, reembedJobOptions, type ReembedJob } from './queues';
+import { createReembedQueue, queueSettings, retriedJobOptions, type ReembedJob } from './queues';
 import { REDIS } from './redis.provider';
 
 @Injectable()
@@ -22,7 +22,8 @@ export class ReembedProducer implements OnModuleDestroy {
   /** The request is already recorded on the KB, so when Redis is down the workers' sweep queues it. */
   async enqueue(job: ReembedJob): Promise<void> {
     try {
-      await this.queue.add('reembed', job, reembedJobOptions(queueSettings(this.config), job));
+      // One job per settings change: the sweep re-queues it without duplicating it.
+      await this.queue.add('reembed', job, retriedJobOptions(queueSettings(this.config), `reembed-${job.requestId}`));
     } catch (err) {
       this.log.warn({ err: (err as Error).message, kbId: job.kbId }, 'could not queue re-embed job; the sweep will');
     }
