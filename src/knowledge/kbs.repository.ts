@@ -98,13 +98,19 @@ export class KbsRepository {
    * Records the embedder the KB should move to (null: stay on the active one). Vectors staged for
    * any other target are dropped in the same transaction.
    */
-  async setEmbeddingTarget(kbId: string, target: string | null, state: Partial<EmbeddingStatus>): Promise<void> {
-    await this.db.tx(async (c) => {
-      await c.query(
-        `UPDATE knowledge_bases SET embedding_target = $2, embedding_state = $3, updated_at = now() WHERE id = $1`,
+  async setEmbeddingTarget(
+    kbId: string,
+    target: string | null,
+    state: Partial<EmbeddingStatus>,
+  ): Promise<KnowledgeBase | null> {
+    return this.db.tx(async (c) => {
+      const { rows } = await c.query<KbRow>(
+        `UPDATE knowledge_bases SET embedding_target = $2, embedding_state = $3, updated_at = now()
+          WHERE id = $1 RETURNING *`,
         [kbId, target, { ...state, updatedAt: new Date().toISOString() }],
       );
       await c.query(`DELETE FROM chunk_embeddings WHERE kb_id = $1 AND embedder IS DISTINCT FROM $2`, [kbId, target]);
+      return rows[0] ? toKb(rows[0]) : null;
     });
   }
 

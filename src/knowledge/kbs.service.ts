@@ -161,15 +161,16 @@ export class KbsService {
    */
   private async moveEmbedder(kb: KnowledgeBase, target: string): Promise<KnowledgeBase> {
     const { active, target: current, state } = kb.embedding;
+    let moved: KnowledgeBase | null = kb;
     if (target === active) {
-      if (current === null) return kb;
-      await this.kbs.setEmbeddingTarget(kb.id, null, { state: 'ready' });
+      if (current !== null) moved = await this.kbs.setEmbeddingTarget(kb.id, null, { state: 'ready' });
     } else if (target !== current || state === 'failed') {
       const requestId = randomUUID();
-      await this.kbs.setEmbeddingTarget(kb.id, target, { state: 'queued', requestId });
-      await this.reembeds!.enqueue({ kbId: kb.id, target, requestId });
+      moved = await this.kbs.setEmbeddingTarget(kb.id, target, { state: 'queued', requestId });
+      if (moved) await this.reembeds!.enqueue({ kbId: kb.id, target, requestId });
     }
-    return this.get(kb.id);
+    if (!moved) throw notFound('Knowledge base', kb.slug);
+    return moved;
   }
 
   async delete(ref: string): Promise<void> {
