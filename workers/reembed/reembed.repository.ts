@@ -15,13 +15,16 @@ export type SwitchOutcome = 'switched' | 'stale' | 'behind';
 /** Chunks still to embed in the switch transaction itself; more than this and the job catches up first. */
 const SWITCH_MAX = 256;
 
+/** Chunks of KB $1 that still need a vector of embedder $2. */
+const TO_EMBED = `c.kb_id = $1 AND c.embedder <> $2
+     AND NOT EXISTS (SELECT 1 FROM chunk_embeddings e WHERE e.chunk_id = c.id AND e.embedder = $2)`;
+
 // The text the ingest job embedded: title, heading path and chunk text, one per line.
 const MISSING = `
   SELECT c.id::text, array_to_string(ARRAY[d.title] || c.heading_path || ARRAY[c.text], E'\\n') AS text
     FROM chunks c
     JOIN documents d ON d.id = c.document_id
-   WHERE c.kb_id = $1 AND c.embedder <> $2
-     AND NOT EXISTS (SELECT 1 FROM chunk_embeddings e WHERE e.chunk_id = c.id AND e.embedder = $2)
+   WHERE ${TO_EMBED}
    ORDER BY c.id
    LIMIT $3`;
 
@@ -59,12 +62,10 @@ export class ReembedRepository {
   }
 
   async countToEmbed(kbId: string, target: string): Promise<number> {
-    const { rows } = await this.db.query<{ n: number }>(
-      `SELECT count(*)::int AS n FROM chunks c
-        WHERE c.kb_id = $1 AND c.embedder <> $2
-          AND NOT EXISTS (SELECT 1 FROM chunk_embeddings e WHERE e.chunk_id = c.id AND e.embedder = $2)`,
-      [kbId, target],
-    );
+    const { rows } = await this.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM chunks c WHERE ${TO_EMBED}`, [
+      kbId,
+      target,
+    ]);
     return rows[0]!.n;
   }
 
