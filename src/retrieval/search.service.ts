@@ -85,8 +85,7 @@ export class SearchService {
       ]);
     // Hybrid's two queries run at once on two connections that share one snapshot: a document
     // switching versions mid-search shows one version in both lists, never one in each.
-    const [lexical, vector] =
-      embedding && mode === 'hybrid' ? await this.repo.snapshotPair(run) : await run(...this.repo.direct());
+    const [lexical, vector] = mode === 'hybrid' ? await this.repo.snapshotPair(run) : await run(...this.repo.direct());
     const vectorFailed = (await embedding)?.failed;
     const lists: Partial<Record<Signal, ChunkHit[]>> = {
       ...(lexical && { lexical: lexical.hits }),
