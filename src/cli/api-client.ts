@@ -6,7 +6,15 @@ import { basename } from 'node:path';
 export interface ApiDocument {
   id: string;
   title: string;
-  latest: { id: string; status: string; progress: number; error: string | null; filename: string };
+  latest: {
+    id: string;
+    status: string;
+    progress: number;
+    error: string | null;
+    /** What was wrong with a file that still became ready; empty when sound. */
+    warnings?: string[];
+    filename: string;
+  };
 }
 
 export interface ApiHit {

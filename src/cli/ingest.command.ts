@@ -1,5 +1,6 @@
 // `fennel ingest <kb> <paths…>`: upload files (folders recursively) and show one progress bar
-// until every document is ready or failed. Returns the number of failures.
+// until every document is ready or failed, then what failed and what was read despite damage.
+// Returns the number of failures.
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { SingleBar, Presets } from 'cli-progress';
@@ -32,6 +33,7 @@ export async function ingestCommand(api: ApiClient, kb: string, paths: string[])
     Presets.shades_classic,
   );
   const failures: string[] = [];
+  const warnings: string[] = [];
   const waiting = new Map<string, string>();
   bar.start(files.length, 0, { file: '' });
   let done = 0;
@@ -49,6 +51,7 @@ export async function ingestCommand(api: ApiClient, kb: string, paths: string[])
       const doc = await api.document(kb, id);
       if (doc.latest.status === 'ready' || doc.latest.status === 'failed') {
         if (doc.latest.status === 'failed') failures.push(`${f}: ${doc.latest.error ?? 'failed'}`);
+        for (const w of doc.latest.warnings ?? []) warnings.push(`${f}: ${w}`);
         waiting.delete(id);
         bar.update(++done, { file: f });
       }
@@ -58,5 +61,6 @@ export async function ingestCommand(api: ApiClient, kb: string, paths: string[])
   bar.stop();
   process.stdout.write(`${files.length - failures.length} ready, ${failures.length} failed\n`);
   for (const f of failures) process.stdout.write(`  failed: ${f}\n`);
+  for (const w of warnings) process.stdout.write(`  warning: ${w}\n`);
   return failures.length;
 }

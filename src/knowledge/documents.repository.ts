@@ -17,6 +17,8 @@ export interface DocumentVersion {
   status: VersionStatus;
   progress: number;
   error: string | null;
+  /** What was wrong with a file that still became ready, one sentence each; empty when sound. */
+  warnings: string[];
   chunkCount: number | null;
   timings: Record<string, number>;
   createdAt: Date;
@@ -69,6 +71,8 @@ interface VersionJson {
   status: VersionStatus;
   progress: number;
   error: string | null;
+  /** Absent only in rows read before migration 0010 ran. */
+  warnings?: string[] | null;
   chunk_count: number | null;
   timings: Record<string, number>;
   created_at: string | Date;
@@ -99,6 +103,7 @@ export const toVersion = (v: VersionJson): DocumentVersion => ({
   status: v.status,
   progress: v.progress,
   error: v.error,
+  warnings: v.warnings ?? [],
   chunkCount: v.chunk_count,
   timings: v.timings,
   createdAt: new Date(v.created_at),

@@ -18,14 +18,19 @@ class FakeRepo {
   chunks = 0;
   insertError: Error | null = null;
   token: string | null = null;
-  constructor(private readonly content: string) {}
+  /** What activate() was given. */
+  activated: { warnings?: string[] }[] = [];
+  constructor(
+    private readonly content: string | Buffer,
+    private readonly filename = 'a.md',
+  ) {}
   async load(versionId: string): Promise<VersionToIngest> {
     return {
       versionId,
       kbId: 'kb',
       documentId: 'doc',
       seq: 1,
-      filename: 'a.md',
+      filename: this.filename,
       status: 'queued',
       documentDeleted: false,
       kbSettings: {},
@@ -59,7 +64,8 @@ class FakeRepo {
     this.embedders.push(embedder);
     this.chunks += chunks.length;
   }
-  async activate() {
+  async activate(_v: VersionToIngest, _t: string, result: { warnings?: string[] }) {
+    this.activated.push(result);
     this.calls.push('activate');
     return 'activated' as const;
   }
@@ -107,6 +113,24 @@ describe('IngestHandler', () => {
     const repo = new FakeRepo('   \n');
     await expect(handler(repo).handle(job(0))).rejects.toBeInstanceOf(UnrecoverableError);
     expect(repo.failures).toEqual(['The document is empty (no text).']);
+  });
+
+  it("stores the parser's warnings with the version it activates", async () => {
+    const repo = new FakeRepo(Buffer.from('# Grüße\n\naus München, schöne Straße\n', 'latin1'));
+    await handler(repo).handle(job(0));
+    expect(repo.activated.map((r) => r.warnings)).toEqual([
+      [expect.stringMatching(/^The Markdown file is not UTF-8; Fennel decoded it as ISO-8859-1/)],
+    ]);
+  });
+
+  it('adds what was wrong with the file to a "no text to index" failure', async () => {
+    const repo = new FakeRepo(Buffer.from('# Grüße aus München\n', 'latin1'));
+    await expect(handler(repo).handle(job(0))).rejects.toBeInstanceOf(UnrecoverableError);
+    expect(repo.failures).toEqual([
+      expect.stringMatching(
+        /^The document has no text to index\. What was wrong with the file: The Markdown file is not UTF-8;/,
+      ),
+    ]);
   });
 
   it('embeds a batch again with the KB new embedder when a re-embed switched it mid-run', async () => {

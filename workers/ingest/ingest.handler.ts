@@ -72,7 +72,11 @@ export class IngestHandler {
     const parsed = await this.parsers.parse({ bytes: v.content, filename: v.filename, password: job.data.password });
     const markdown = renderMarkdown(parsed.blocks);
     const chunks = chunkDocument(parsed, chunkingFor(v.kbSettings));
-    if (chunks.length === 0) throw new ParseError('no_text', 'The document has no text to index.');
+    if (chunks.length === 0) {
+      // Damage found on the way often explains the empty result (text left in a broken part).
+      const found = parsed.warnings?.length ? ` What was wrong with the file: ${parsed.warnings.join(' ')}` : '';
+      throw new ParseError('no_text', `The document has no text to index.${found}`);
+    }
     timings.parseMs = Math.round(performance.now() - t0);
 
     const t1 = performance.now();
@@ -110,6 +114,7 @@ export class IngestHandler {
       title: parsed.title,
       chunkCount: chunks.length,
       timings,
+      warnings: parsed.warnings ?? [],
     });
     return { versionId: v.versionId, outcome, chunks: chunks.length };
   }

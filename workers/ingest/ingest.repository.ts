@@ -92,7 +92,7 @@ export class IngestRepository {
   async claim(versionId: string, token: string, attempt: number): Promise<boolean> {
     const { rowCount } = await this.db.query(
       `UPDATE document_versions SET run_token = $2, status = 'parsing', progress = 0.05, attempts = $3, error = NULL,
-              updated_at = now()
+              warnings = '{}', updated_at = now()
         WHERE id = $1 AND status NOT IN ('ready', 'superseded')`,
       [versionId, token, attempt],
     );
@@ -212,7 +212,14 @@ export class IngestRepository {
   async activate(
     v: VersionToIngest,
     token: string,
-    result: { markdown: string; title: string; chunkCount: number; timings: Record<string, number> },
+    result: {
+      markdown: string;
+      title: string;
+      chunkCount: number;
+      timings: Record<string, number>;
+      /** What was wrong with a file that still parsed; none for a sound one. */
+      warnings?: string[];
+    },
   ): Promise<ActivateOutcome> {
     return this.fenced(v.versionId, token, async (client) => {
       const doc = await client.query<{
@@ -229,8 +236,15 @@ export class IngestRepository {
       const finish = (status: 'ready' | 'superseded') =>
         client.query(
           `UPDATE document_versions SET status = $2, progress = 1, error = NULL, markdown = $3, chunk_count = $4,
-                  timings = $5, updated_at = now() WHERE id = $1`,
-          [v.versionId, status, result.markdown, result.chunkCount, JSON.stringify(result.timings)],
+                  timings = $5, warnings = $6::text[], updated_at = now() WHERE id = $1`,
+          [
+            v.versionId,
+            status,
+            result.markdown,
+            result.chunkCount,
+            JSON.stringify(result.timings),
+            result.warnings ?? [],
+          ],
         );
       if (!row || row.deleted) {
         await client.query(`DELETE FROM chunks WHERE kb_id = $1 AND version_id = $2`, [v.kbId, v.versionId]);

@@ -6,7 +6,7 @@ import remarkParse from 'remark-parse';
 import remarkGfm from 'remark-gfm';
 import remarkFrontmatter from 'remark-frontmatter';
 import { parse as parseYaml } from 'yaml';
-import { decodeText } from './text-decoding';
+import { decodeText, encodingWarning } from './text-decoding';
 import {
   deriveTitle,
   ParseError,
@@ -28,7 +28,8 @@ export class MarkdownParser implements Parser {
   readonly format = 'markdown' as const;
 
   async parse(input: ParserInput): Promise<ParsedDocument> {
-    const { text, encoding } = decodeText(input.bytes);
+    const decoded = decodeText(input.bytes);
+    const { text, encoding } = decoded;
     const source = text.replace(/\r\n?/g, '\n');
     if (!source.trim()) throw new ParseError('empty', 'The document is empty (no text).');
     const tree = processor.parse(source) as Root;
@@ -127,6 +128,7 @@ export class MarkdownParser implements Parser {
 
     const fmTitle = (metadata.frontMatter as { title?: unknown } | undefined)?.title;
     const title = typeof fmTitle === 'string' && fmTitle.trim() ? fmTitle.trim() : deriveTitle(blocks, input.filename);
-    return { title, blocks, metadata };
+    const warning = encodingWarning(decoded, 'markdown');
+    return { title, blocks, metadata, ...(warning ? { warnings: [warning] } : {}) };
   }
 }

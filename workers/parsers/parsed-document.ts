@@ -30,6 +30,11 @@ export interface ParsedDocument {
   title: string;
   blocks: Block[];
   metadata: Record<string, unknown>;
+  /**
+   * What was wrong with a file Fennel still read ("parsed with warnings"): one sentence each for
+   * the admin, naming the defect and what Fennel did about it. Absent or empty for a sound file.
+   */
+  warnings?: string[];
 }
 
 export type DocumentFormat = 'pdf' | 'docx' | 'xlsx' | 'pptx' | 'html' | 'markdown' | 'txt';

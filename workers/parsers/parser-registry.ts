@@ -32,6 +32,15 @@ export function defaultParsers(): Parser[] {
   ];
 }
 
+/**
+ * Checks of the raw bytes that run after a parser succeeded, for damage the parsing library
+ * repaired without saying so. PDF only: pdf.js rebuilds a broken cross-reference table silently.
+ */
+async function formatWarnings(format: DocumentFormat, bytes: Buffer): Promise<string[]> {
+  if (format !== 'pdf') return [];
+  return (await import('./pdf-structure')).pdfStructureWarnings(bytes);
+}
+
 /** What the ingest job needs: the registry in-process, or the sandbox around it. */
 export interface DocumentParser {
   parse(input: ParserInput): Promise<ParsedDocument & { format: DocumentFormat }>;
@@ -56,7 +65,8 @@ export class ParserRegistry implements DocumentParser {
       );
     }
     const doc = await parser.parse(input);
-    return { ...doc, format: detected.format };
+    const warnings = [...(doc.warnings ?? []), ...(await formatWarnings(detected.format, input.bytes))];
+    return { ...doc, ...(warnings.length ? { warnings } : {}), format: detected.format };
   }
 }
 

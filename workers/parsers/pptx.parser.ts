@@ -14,6 +14,7 @@ import { OoxmlParts } from './ooxml-parts';
 import { FURNITURE_TYPES, placeholderOf } from './pptx-placeholders';
 import { slideBlocks } from './pptx-slide';
 import { paragraphText } from './ooxml-drawing-text';
+import { pptxIntegrityWarnings } from './pptx-integrity';
 
 const DEFAULT_SLIDE_HEIGHT = 6_858_000; // 16:9 and 4:3 decks alike, in EMU
 
@@ -31,7 +32,7 @@ export class PptxParser implements Parser {
 
   private async read(input: ParserInput): Promise<ParsedDocument> {
     const pkg = await OoxmlParts.load(input.bytes);
-    const order = await slideOrder(pkg);
+    const { order, unresolved } = await slideOrder(pkg);
     const presentation = await pkg.xml('ppt/presentation.xml');
     const slideHeight = Number(child(presentation ?? undefined, 'p:sldSz')?.attrs.cy) || DEFAULT_SLIDE_HEIGHT;
     const blocks: Block[] = [];
@@ -49,6 +50,10 @@ export class PptxParser implements Parser {
       const notes = await speakerNotes(pkg, part);
       if (notes) blocks.push({ kind: 'quote', text: `Notes: ${notes}`, prov: { slide: slideNo } });
     }
+    // Only for a deck with text: an empty one fails, and its damage does not matter then.
+    const warnings = blocks.length
+      ? await pptxIntegrityWarnings(pkg, order, { missingSlides, unresolvedSlides: unresolved })
+      : [];
     if (!blocks.length) {
       throw new ParseError(
         'empty',
@@ -64,18 +69,28 @@ export class PptxParser implements Parser {
         ...(hiddenSlides.length ? { hiddenSlides } : {}),
         ...(missingSlides.length ? { missingSlides } : {}),
       },
+      ...(warnings.length ? { warnings } : {}),
     };
   }
 }
 
-/** Slide parts in the deck's own order: presentation.xml's sldIdLst through its relationships, never file names. */
-async function slideOrder(pkg: OoxmlParts): Promise<string[]> {
+/**
+ * Slide parts in the deck's own order: presentation.xml's sldIdLst through its relationships,
+ * never file names. `unresolved` are the relationship IDs of entries that lead to no part.
+ */
+async function slideOrder(pkg: OoxmlParts): Promise<{ order: string[]; unresolved: string[] }> {
   const presentation = await pkg.xml('ppt/presentation.xml');
   if (!presentation) throw new ParseError('corrupt', 'The PPTX has no ppt/presentation.xml.');
   const rels = await pkg.rels('ppt/presentation.xml');
-  return elements(child(presentation, 'p:sldIdLst'), 'p:sldId')
-    .map((sld) => rels.get(sld.attrs['r:id'] ?? '')?.target)
-    .filter((t): t is string => Boolean(t));
+  const order: string[] = [];
+  const unresolved: string[] = [];
+  for (const sld of elements(child(presentation, 'p:sldIdLst'), 'p:sldId')) {
+    const id = sld.attrs['r:id'] ?? '';
+    const target = rels.get(id)?.target;
+    if (target) order.push(target);
+    else unresolved.push(id || '(none)');
+  }
+  return { order, unresolved };
 }
 
 /** The body placeholder of the slide's notes page; the slide image and page number are not notes. */

@@ -1,6 +1,6 @@
 // Plain text: encoding detection, paragraphs, and heading-like lines
 // ("第一章 …", "1.2 Title", Markdown-style underlined titles, short ALL-CAPS lines).
-import { decodeText } from './text-decoding';
+import { decodeText, encodingWarning } from './text-decoding';
 import {
   deriveTitle,
   ParseError,
@@ -40,7 +40,8 @@ export class TextParser implements Parser {
   readonly format = 'txt' as const;
 
   async parse(input: ParserInput): Promise<ParsedDocument> {
-    const { text, encoding } = decodeText(input.bytes);
+    const decoded = decodeText(input.bytes);
+    const { text, encoding } = decoded;
     // eslint-disable-next-line no-control-regex -- stripping control characters is the point
     const normalized = text.replace(/\r\n?/g, '\n').replace(/\u0000/g, '');
     if (!normalized.trim()) throw new ParseError('empty', 'The document is empty (no text).');
@@ -84,7 +85,13 @@ export class TextParser implements Parser {
       }
       flush();
     }
-    return { title: deriveTitle(blocks, input.filename), blocks, metadata: { encoding } };
+    const warning = encodingWarning(decoded, 'txt');
+    return {
+      title: deriveTitle(blocks, input.filename),
+      blocks,
+      metadata: { encoding },
+      ...(warning ? { warnings: [warning] } : {}),
+    };
   }
 }
 
