@@ -37,6 +37,7 @@ export class OpenAIEmbedder implements Embedder {
   private readonly client: OpenAI;
   private readonly engine: string;
   private dim: number | undefined;
+  private probed = false;
 
   constructor(private readonly opts: OpenAIEmbedderOptions) {
     this.dim = opts.dimension;
@@ -54,9 +55,16 @@ export class OpenAIEmbedder implements Embedder {
     return `openai:${this.opts.model}:${this.opts.requestDimensions ? 'dim' : ''}${this.dimension}`;
   }
 
-  /** Learns the dimension from one request when it was not configured; checks nothing otherwise. */
+  /**
+   * One request, once: learns the dimension when it was not configured, and checks it when it
+   * was, so a misspelled model or a dimension the model cannot give fails when the KB setting is
+   * saved rather than in the re-embed job.
+   */
   async probe(): Promise<number> {
-    if (this.dim === undefined) await this.request(['dimension probe']);
+    if (!this.probed) {
+      await this.request(['dimension probe']);
+      this.probed = true;
+    }
     return this.dimension;
   }
 

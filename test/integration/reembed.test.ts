@@ -64,6 +64,11 @@ describe('changing a KB embedding model', () => {
     expect((await kb()).settings.embedding).toBeUndefined();
     const bad = await f.api('PATCH', KB, { settings: { embedding: { model: 'x', dimension: 4096 } } });
     expect(bad.status).toBe(400);
+    // A dimension given does not skip asking the server whether the model exists.
+    const sized = await f.api('PATCH', KB, { settings: { embedding: { model: 'no-such-model', dimension: 256 } } });
+    expect(sized.status).toBe(400);
+    expect(sized.body.message).toMatch(/no-such-model.*does not exist/);
+    expect((await kb()).settings.embedding).toBeUndefined();
   });
 
   it('re-embeds in the background, serving the old vectors until one switch, and catches up on new uploads', async () => {

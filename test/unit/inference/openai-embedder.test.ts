@@ -89,6 +89,16 @@ describe('OpenAIEmbedder', () => {
     expect((await e.embed(['red']))[0]).toHaveLength(12);
   });
 
+  it('checks a configured dimension with one probe', async () => {
+    server.dimension = 16;
+    const e = embedder({ dimension: 8 });
+    await expect(e.probe()).rejects.toThrow(/bge-m3 returned 16-dimensional vectors, expected 8/);
+    server.dimension = 8;
+    expect(await e.probe()).toBe(8);
+    expect(await e.probe()).toBe(8);
+    expect(server.calls).toHaveLength(2);
+  });
+
   it('names the model and both lengths when the server returns vectors of another dimension', async () => {
     server.dimension = 16;
     await expect(embedder({ dimension: 8 }).embed(['red'])).rejects.toThrow(
