@@ -17,8 +17,10 @@ import { Embedders } from '../src/inference/embedders';
 import { KbsRepository } from '../src/knowledge/kbs.repository';
 import { KbsService } from '../src/knowledge/kbs.service';
 import { BuiltinReranker } from '../src/retrieval/builtin-reranker';
+import { DEFAULT_BM25, queryTerms } from '../src/retrieval/bm25';
 import { SearchRepository } from '../src/retrieval/search.repository';
 import { SearchService } from '../src/retrieval/search.service';
+import { tokenizerFor } from '../src/retrieval/tokenizers';
 import { nativeDb, type BenchDb } from './bench-db';
 import { insertChunkRows } from './chunk-rows';
 import { percentile } from './eval/metrics';
@@ -115,7 +117,8 @@ async function main() {
       await b.db.query('VACUUM ANALYZE');
     }
 
-    const search = new SearchService(kbs, new SearchRepository(b.db), embedders, new BuiltinReranker());
+    const repo = new SearchRepository(b.db);
+    const search = new SearchService(kbs, repo, embedders, new BuiltinReranker());
     const rows: string[] = [];
     const measure = async (label: string, run: (q: string) => Promise<unknown>) => {
       for (const q of qs.slice(0, 20)) await run(q); // warm caches and prepared statements
@@ -140,6 +143,36 @@ async function main() {
       await measure(label, (q) => search.search(kb.id, { query: q, topK: 10, mode, rerank }));
     }
 
+    // The BM25 statement alone, with the common terms cut to their best postings (the default)
+    // and exhaustive (no term cut): what the cut saves, and how often it changes the top 10.
+    // The search service asks for 50 candidates per signal.
+    const tokenizer = tokenizerFor(kb.settings);
+    const top10 = new Map<string, string[][]>();
+    for (const [label, perTerm] of [
+      ['BM25 statement, exhaustive', 2 ** 31 - 1],
+      ['BM25 statement, common terms cut (default)', undefined],
+    ] as const) {
+      const lists: string[][] = [];
+      await measure(label, async (q) => {
+        const { hits } = await repo.lexicalSearch(
+          kb.id,
+          queryTerms(tokenizer.tokenize(q)),
+          50,
+          DEFAULT_BM25,
+          {},
+          undefined,
+          perTerm,
+        );
+        lists.push(hits.slice(0, 10).map((h) => h.chunkId));
+      });
+      top10.set(label, lists.slice(-qs.length));
+    }
+    const [exhaustive, cut] = [...top10.values()] as [string[][], string[][]];
+    const same = cut.filter((ids, i) => ids.join() === exhaustive[i]!.join()).length;
+    const shared = cut.reduce((a, ids, i) => a + ids.filter((id) => exhaustive[i]!.includes(id)).length, 0);
+    const agreement = `Top 10 of the cut statement vs the exhaustive one: identical for ${same} of ${qs.length} questions; ${((100 * shared) / exhaustive.reduce((a, ids) => a + ids.length, 0)).toFixed(1)}% of the exhaustive top-10 chunks found.`;
+    log(`  ${agreement}`);
+
     // MiniSearch last: its 100k-document index is a large heap whose collections would land in
     // Fennel's timings.
     if (!values['skip-baseline']) {
@@ -161,6 +194,8 @@ async function main() {
           `Machine: ${cpus().length} × ${cpus()[0]?.model.trim()}, Postgres ${pg}. One KB of ${total} chunks (${text.origin} of 80 words, ${PER_DOC} per document), ${qs.length} SciFact questions, top 10, built-in embedder, after VACUUM ANALYZE; one query at a time, timed around the search service call.`,
           '',
           table,
+          '',
+          agreement,
         ].join('\n'),
       );
     }

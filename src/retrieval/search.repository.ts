@@ -43,6 +43,18 @@ export function embedderHash(id: string): string {
   return createHash('sha1').update(id).digest('hex').slice(0, 12);
 }
 
+/**
+ * The postings lexical search reads of the query's most informative term before it cuts the
+ * term; a term of lower weight is cut after proportionally fewer (see lexicalSearch). Chosen on
+ * the 100k-chunk bench database (300 SciFact questions, pool 200), each setting timed in one run
+ * alternating with the others: this one kept the exhaustive top 10 for 292 questions; one limit
+ * of 2,000 for every term kept 294 but took ~25% longer, 1,000 kept 281. bench:search reports
+ * the exhaustive and the cut statement side by side.
+ */
+export const POSTINGS_PER_TERM = 3000;
+/** Every posting: LIMIT's largest value. */
+const ALL_POSTINGS = 2 ** 31 - 1;
+
 /** One run over a candidate pool: how many candidates it took, and the hits that survived. */
 interface PoolResult {
   candidates: number;
@@ -123,32 +135,32 @@ export class SearchRepository {
   }
 
   /**
-   * BM25 over the KB's live chunks, in SQL. N and the average length come from kb_lexical_stats
-   * (kept by triggers, migration 0008); document frequency from the KB's postings (chunks of
-   * versions still being indexed count there too — a small, transient overestimate). Each
+   * BM25 over the KB's live chunks, in SQL. N and the average length come from kb_lexical_stats,
+   * document frequencies from kb_term_df (both kept by triggers, migrations 0008 and 0011; df
+   * counts postings of versions still being indexed too — a small, transient overestimate). Each
    * posting carries its chunk's length, so scores come from postings alone, summed per chunk
    * over the distinct query terms.
    *
-   * Postings are read per term twice — counted for df, then scored — by index range scans
-   * (index-only once the visibility map is set). Reading them once into a CTE for both cost more
-   * than the second read: the CTE spills past work_mem and feeds a hash join; at 97k chunks
-   * (60k postings) 60 ms -> 37 ms p50, even 95 -> 80 ms with no visibility map. Per-term
-   * constants (idf × (k1+1), k1(1−b), k1·b/avgdl) are folded into `weights`, so a posting costs
-   * one join and a few multiplications; at 100k chunks (bench:search) the scoring of ~37k postings
-   * still takes ~20 ms p50 — the hash aggregation over every matching chunk is the floor of
-   * exact BM25 here, and no rewrite tried (rare terms first, then common ones; scoring in Node;
-   * postings aggregated per term) did better.
+   * Candidates come from impact-ordered postings (migration 0011): each term's postings are read
+   * best first, up to a limit: `postingsPerTerm` for the query's highest-weighted term, less in
+   * proportion to weight for the others (a term of low IDF can add little to any chunk), never
+   * fewer than 2 × pool. A term in more chunks than its limit is cut. The best 2 × pool chunks by
+   * the partial scores are then completed: the cut terms' postings are looked up for those chunks
+   * alone (primary key (chunk_id, term)), so every score returned is the exact BM25 score. Only
+   * the candidate set is approximate, and only when a term is cut: a chunk is missed only if its
+   * rarer terms leave it outside the best 2 × pool and none of its cut-term postings ranks within
+   * the limit, which caps what they can add. A query whose terms are all under their limits (any
+   * KB below 2 × pool chunks, most queries in small KBs) is exhaustive. What the cut saves: a
+   * 7-term SciFact question at 100k chunks touched ~37k postings, all counted for df and
+   * aggregated per chunk, where now ~10k are read and df is one row per term.
    *
    * Only the best `pool` scored chunks go through the current-version join (which keeps old
    * versions out, as in vector search) and the filters. When fewer than topK survive and more
    * chunks had scores, the pool grows by the survival rate seen (at least ×4) and the statement
-   * runs again; with no survivors at all the last run checks every scored chunk.
-   *
-   * Measured on the 6,954-chunk scifact_en KB (13-term query): 41 ms -> 15 ms. The scan of all
-   * chunks for N and avgdl was 11 ms, the chunk lengths 4 ms, liveness for all 2,802 scored
-   * chunks 9 ms (now for 400). The liveness join stays out of the scoring: Postgres estimates
-   * chunks ⋈ documents on (id, current_version_id) at one row, and inside the scoring it
-   * nested-looped every posting over every chunk (7.3 s for one scifact_en query).
+   * runs again; with no survivors at all the last run reads every posting of every term.
+   * The liveness join stays out of the scoring: Postgres estimates chunks ⋈ documents on
+   * (id, current_version_id) at one row, and inside the scoring it nested-looped every posting
+   * over every chunk (7.3 s for one scifact_en query).
    */
   async lexicalSearch(
     kbId: string,
@@ -157,32 +169,58 @@ export class SearchRepository {
     params: { k1: number; b: number },
     filters: SearchFilters = {},
     on: Executor = this.db.executor(this.db.pool),
+    postingsPerTerm = POSTINGS_PER_TERM,
   ): Promise<{ hits: ChunkHit[]; stats: CollectionStats }> {
     if (terms.length === 0) return { hits: [], stats: { n: 0, df: new Map() } };
     // null: no cut, every scored chunk is checked.
     let pool: number | null = Math.max(topK * 4, 100);
     for (;;) {
       const { rows } = await on.prepared<PoolResult & { n: number; df: Record<string, number> | null }>(
-        'fennel_bm25_v6',
+        'fennel_bm25_v10',
         `WITH stats AS MATERIALIZED (
            SELECT coalesce(max(s.chunk_count), 0)::float8 AS n,
                   greatest(max(s.length_sum)::numeric / nullif(max(s.chunk_count), 0), 1)::float8 AS avgdl
              FROM kb_lexical_stats s WHERE s.kb_id = $1),
          weights AS MATERIALIZED (
-           SELECT q.term, df.df, ln(1 + (greatest(stats.n, df.df) - df.df + 0.5) / (df.df + 0.5)) * ($4::float8 + 1) AS w,
+           SELECT q.term, d.df::float8 AS df,
+                  ln(1 + (greatest(stats.n, d.df) - d.df + 0.5) / (d.df + 0.5)) * ($4::float8 + 1) AS w,
                   $4::float8 * (1 - $5::float8) AS k_fixed, $4::float8 * $5::float8 / stats.avgdl AS k_per_len
              FROM unnest(ARRAY(SELECT DISTINCT unnest($2::text[]))) AS q(term)
              CROSS JOIN stats
+             JOIN kb_term_df d ON d.kb_id = $1 AND d.term = q.term
+            WHERE d.df > 0),
+         limits AS MATERIALIZED (
+           SELECT w.*, CASE WHEN $9::int IS NULL THEN ${ALL_POSTINGS}
+                            ELSE least(${ALL_POSTINGS}, greatest(2 * $9::int, ceil($10::int * (w.w / max(w.w) OVER ())))) END::int AS lim
+             FROM weights w),
+         fetched AS (
+           SELECT p.chunk_id, w.df > w.lim AS cut,
+                  w.w * p.tf / (p.tf + w.k_fixed + w.k_per_len * p.lexical_length) AS s
+             FROM limits w
              CROSS JOIN LATERAL (
-               SELECT count(*)::float8 AS df FROM chunk_terms t WHERE t.kb_id = $1 AND t.term = q.term) df
-            WHERE df.df > 0),
+               SELECT t.chunk_id, t.tf, t.lexical_length FROM chunk_terms t
+                WHERE t.kb_id = $1 AND t.term = w.term
+                ORDER BY t.impact DESC, t.chunk_id
+                LIMIT w.lim) p),
+         partial AS MATERIALIZED (
+           SELECT f.chunk_id, sum(f.s) AS partial, coalesce(sum(f.s) FILTER (WHERE NOT f.cut), 0) AS whole
+             FROM fetched f
+            GROUP BY f.chunk_id
+            ORDER BY partial DESC, f.chunk_id
+            LIMIT 2 * $9::int),
+         cut AS MATERIALIZED (
+           SELECT w.* FROM limits w WHERE w.df > w.lim),
          top AS MATERIALIZED (
-           SELECT t.chunk_id, sum(w.w * t.tf / (t.tf + w.k_fixed + w.k_per_len * t.lexical_length)) AS score
-             FROM weights w
-             JOIN chunk_terms t ON t.kb_id = $1 AND t.term = w.term
-            GROUP BY t.chunk_id
-            ORDER BY score DESC, t.chunk_id
-            LIMIT $9),
+           SELECT pa.chunk_id, pa.whole + coalesce(x.s, 0) AS score
+             FROM partial pa
+             LEFT JOIN LATERAL (
+               SELECT sum(w.w * t.tf / (t.tf + w.k_fixed + w.k_per_len * t.lexical_length)) AS s
+                 FROM cut w
+                 CROSS JOIN LATERAL (
+                   SELECT t.tf, t.lexical_length FROM chunk_terms t
+                    WHERE t.chunk_id = pa.chunk_id AND t.term = w.term) t) x ON true
+            ORDER BY score DESC, pa.chunk_id
+            LIMIT $9::int),
          hits AS (
            SELECT c.id, c.document_id, c.version_id, d.title, c.text, c.heading_path, c.page, c.metadata, s.score
              FROM top s
@@ -206,6 +244,7 @@ export class SearchRepository {
           filters.sources ?? null,
           filters.tags ?? null,
           pool,
+          postingsPerTerm,
         ],
       );
       const { candidates, hits, n, df } = rows[0]!;
@@ -231,9 +270,8 @@ export class SearchRepository {
   ): Promise<CollectionStats> {
     const { rows } = await on.query<{ n: number; df: Record<string, number> | null }>(
       `SELECT coalesce((SELECT chunk_count FROM kb_lexical_stats WHERE kb_id = $1), 0)::int AS n,
-              (SELECT json_object_agg(term, df) FROM (
-                 SELECT term, count(*)::int AS df FROM chunk_terms
-                  WHERE kb_id = $1 AND term = ANY($2::text[]) GROUP BY term) x) AS df`,
+              (SELECT json_object_agg(term, df) FROM kb_term_df
+                WHERE kb_id = $1 AND term = ANY($2::text[]) AND df > 0) AS df`,
       [kbId, terms],
     );
     return { n: rows[0]!.n, df: new Map(Object.entries(rows[0]!.df ?? {})) };

@@ -32,7 +32,24 @@ async function expectStatsExact(kbId: string): Promise<number> {
   );
   const r = rows[0]!;
   expect({ n: r.n, len: r.len }).toEqual({ n: r.want_n, len: r.want_len });
+  await expectDfExact(kbId);
   return r.n;
+}
+
+/** kb_term_df against a fresh count of the KB's postings, and no posting without its chunk. */
+async function expectDfExact(kbId: string): Promise<void> {
+  const { rows } = await db.query<{ term: string; df: number; want: number }>(
+    `SELECT coalesce(d.term, x.term) AS term, coalesce(d.df, 0)::int AS df, coalesce(x.want, 0)::int AS want
+       FROM (SELECT term, df FROM kb_term_df WHERE kb_id = $1 AND df <> 0) d
+       FULL JOIN (SELECT term, count(*) AS want FROM chunk_terms WHERE kb_id = $1 GROUP BY term) x ON x.term = d.term
+      WHERE coalesce(d.df, 0) <> coalesce(x.want, 0)`,
+    [kbId],
+  );
+  expect(rows).toEqual([]);
+  const orphans = await db.query(
+    `SELECT 1 FROM chunk_terms t WHERE NOT EXISTS (SELECT 1 FROM chunks c WHERE c.id = t.chunk_id) LIMIT 1`,
+  );
+  expect(orphans.rowCount).toBe(0);
 }
 
 /** The ingest job's switch, through the real repository: claim, then activate. */
@@ -93,6 +110,8 @@ describe('kb_lexical_stats', () => {
 
     await db.query(`DELETE FROM knowledge_bases WHERE id = $1`, [kbId]);
     expect((await db.query(`SELECT 1 FROM kb_lexical_stats WHERE kb_id = $1`, [kbId])).rowCount).toBe(0);
+    expect((await db.query(`SELECT 1 FROM kb_term_df WHERE kb_id = $1`, [kbId])).rowCount).toBe(0);
+    expect((await db.query(`SELECT 1 FROM chunk_terms WHERE kb_id = $1`, [kbId])).rowCount).toBe(0);
     expect(await expectStatsExact(other)).toBe(1);
   });
 });
@@ -107,8 +126,50 @@ function random(seed: number) {
   };
 }
 
+/** BM25 as the SQL defines it: N and avgdl over live chunks, df over every posting in the KB. */
+async function reference(
+  kbId: string,
+  query: string,
+  topK: number,
+  filters: SearchFilters = {},
+  tagsOf = new Map<string, string[]>(),
+) {
+  const terms = queryTerms(tokenizer.tokenize(query));
+  const { rows: chunks } = await db.query<{ id: string; document_id: string; len: number; live: boolean }>(
+    `SELECT c.id, c.document_id, c.lexical_length AS len, d.current_version_id = c.version_id AS live
+       FROM chunks c JOIN documents d ON d.id = c.document_id WHERE c.kb_id = $1`,
+    [kbId],
+  );
+  const { rows: postings } = await db.query<{ term: string; chunk_id: string; tf: number }>(
+    `SELECT term, chunk_id, tf FROM chunk_terms WHERE kb_id = $1 AND term = ANY($2)`,
+    [kbId, terms],
+  );
+  const live = chunks.filter((c) => c.live);
+  const n = live.length;
+  const avgdl = Math.max(live.reduce((s, c) => s + c.len, 0) / n, 1);
+  const df = new Map<string, number>();
+  for (const p of postings) df.set(p.term, (df.get(p.term) ?? 0) + 1);
+  const byId = new Map(chunks.map((c) => [c.id, c]));
+  const scores = new Map<string, number>();
+  for (const p of postings) {
+    const c = byId.get(p.chunk_id)!;
+    const s = bm25TermScore(p.tf, c.len, avgdl, idf(n, df.get(p.term)!), params.k1, params.b);
+    scores.set(c.id, (scores.get(c.id) ?? 0) + s);
+  }
+  return [...scores]
+    .map(([id, score]) => ({ id, score, c: byId.get(id)! }))
+    .filter(({ c }) => c.live)
+    .filter(({ c }) => !filters.documentIds || filters.documentIds.includes(c.document_id))
+    .filter(() => !filters.sources || filters.sources.includes('upload'))
+    .filter(({ c }) => !filters.tags || (tagsOf.get(c.document_id) ?? []).some((t) => filters.tags!.includes(t)))
+    .sort((x, y) => y.score - x.score || Number(x.id) - Number(y.id))
+    .slice(0, topK)
+    .map(({ id, score }) => ({ id, score }));
+}
+
+const params = { k1: 1.2, b: 0.75 };
+
 describe('lexicalSearch against the reference BM25', () => {
-  const params = { k1: 1.2, b: 0.75 };
   let kbId: string;
   const docs: { id: string; tags: string[] }[] = [];
 
@@ -128,42 +189,6 @@ describe('lexicalSearch against the reference BM25', () => {
     }
   });
 
-  /** BM25 as the SQL defines it: N and avgdl over live chunks, df over every posting in the KB. */
-  async function reference(query: string, topK: number, filters: SearchFilters) {
-    const terms = queryTerms(tokenizer.tokenize(query));
-    const { rows: chunks } = await db.query<{ id: string; document_id: string; len: number; live: boolean }>(
-      `SELECT c.id, c.document_id, c.lexical_length AS len, d.current_version_id = c.version_id AS live
-         FROM chunks c JOIN documents d ON d.id = c.document_id WHERE c.kb_id = $1`,
-      [kbId],
-    );
-    const { rows: postings } = await db.query<{ term: string; chunk_id: string; tf: number }>(
-      `SELECT term, chunk_id, tf FROM chunk_terms WHERE kb_id = $1 AND term = ANY($2)`,
-      [kbId, terms],
-    );
-    const live = chunks.filter((c) => c.live);
-    const n = live.length;
-    const avgdl = Math.max(live.reduce((s, c) => s + c.len, 0) / n, 1);
-    const df = new Map<string, number>();
-    for (const p of postings) df.set(p.term, (df.get(p.term) ?? 0) + 1);
-    const byId = new Map(chunks.map((c) => [c.id, c]));
-    const tagsOf = new Map(docs.map((d) => [d.id, d.tags]));
-    const scores = new Map<string, number>();
-    for (const p of postings) {
-      const c = byId.get(p.chunk_id)!;
-      const s = bm25TermScore(p.tf, c.len, avgdl, idf(n, df.get(p.term)!), params.k1, params.b);
-      scores.set(c.id, (scores.get(c.id) ?? 0) + s);
-    }
-    return [...scores]
-      .map(([id, score]) => ({ id, score, c: byId.get(id)! }))
-      .filter(({ c }) => c.live)
-      .filter(({ c }) => !filters.documentIds || filters.documentIds.includes(c.document_id))
-      .filter(() => !filters.sources || filters.sources.includes('upload'))
-      .filter(({ c }) => !filters.tags || tagsOf.get(c.document_id)!.some((t) => filters.tags!.includes(t)))
-      .sort((x, y) => y.score - x.score || Number(x.id) - Number(y.id))
-      .slice(0, topK)
-      .map(({ id, score }) => ({ id, score }));
-  }
-
   it('returns the reference top-k, with and without filters, across pool sizes', async () => {
     const repo = new SearchRepository(db);
     const currentDocs = docs.filter((_, d) => d % 4 !== 1);
@@ -181,7 +206,7 @@ describe('lexicalSearch against the reference BM25', () => {
     let compared = 0;
     for (const query of queries) {
       for (const [topK, filters] of cases) {
-        const want = await reference(query, topK, filters);
+        const want = await reference(kbId, query, topK, filters, new Map(docs.map((d) => [d.id, d.tags])));
         const terms = queryTerms(tokenizer.tokenize(query));
         const { hits: got, stats } = await repo.lexicalSearch(kbId, terms, topK, params, filters);
         expect(got.map((h) => h.chunkId)).toEqual(want.map((w) => w.id));
@@ -192,5 +217,54 @@ describe('lexicalSearch against the reference BM25', () => {
       }
     }
     expect(compared).toBeGreaterThan(300);
+  });
+});
+
+describe('lexicalSearch with a term cut to its best postings', () => {
+  it('scores every hit exactly and keeps the reference ranking but for near-ties', async () => {
+    const kbId = await insertKb(db, 'cut');
+    const rnd = random(11);
+    const filler = ['amber', 'basalt', 'cobalt', 'dune', 'ember', 'fjord', 'garnet', 'heath'];
+    // `common` is in ~700 of 900 chunks, with tf 1–6 and lengths 2–60: far more than the 200
+    // postings per term the first pool reads. `rare<k>` is in 9 chunks each, `pair` in ~200.
+    for (let d = 0; d < 30; d++) {
+      const texts = Array.from({ length: 30 }, (_, i) => {
+        const k = d * 30 + i;
+        const words = [
+          ...(rnd() < 0.78 ? Array.from({ length: 1 + Math.floor(rnd() * 6) }, () => 'common') : []),
+          ...Array.from({ length: 1 + Math.floor(rnd() * 55) }, () => filler[Math.floor(rnd() * filler.length)]!),
+          `rare${k % 100}`,
+          ...(k % 7 === 0 || k % 11 === 0 ? ['pair'] : []),
+        ];
+        return words.sort(() => rnd() - 0.5).join(' ');
+      });
+      await insertDocument(db, kbId, texts);
+    }
+    const repo = new SearchRepository(db);
+    let found = 0;
+    let wanted = 0;
+    for (const query of ['common', 'common rare7', 'common pair', 'common pair rare42 amber', 'rare3 rare4 common']) {
+      // Every chunk with a score, best first.
+      const all = await reference(kbId, query, 1_000);
+      const exact = new Map(all.map((w) => [w.id, w.score]));
+      for (const topK of [5, 20]) {
+        const terms = queryTerms(tokenizer.tokenize(query));
+        const { hits: got, stats } = await repo.lexicalSearch(kbId, terms, topK, params, {}, undefined, 50);
+        expect(stats.df.get('common')).toBeGreaterThan(600);
+        expect(got).toHaveLength(topK);
+        // Exact BM25 for every hit, cut term included, in score order.
+        got.forEach((h) => expect(h.score).toBeCloseTo(exact.get(h.chunkId)!, 9));
+        got.slice(1).forEach((h, i) => expect(h.score).toBeLessThanOrEqual(got[i]!.score));
+        // The best five are the reference's; further down, the cut may trade a chunk for one
+        // within a hair of its score.
+        expect(got.slice(0, 5).map((h) => h.chunkId)).toEqual(all.slice(0, 5).map((w) => w.id));
+        const want = new Set(all.slice(0, topK).map((w) => w.id));
+        found += got.filter((h) => want.has(h.chunkId)).length;
+        wanted += want.size;
+        const kth = all[topK - 1]!.score;
+        got.forEach((h) => expect(h.score).toBeGreaterThan(kth * 0.98));
+      }
+    }
+    expect(found / wanted).toBeGreaterThan(0.95);
   });
 });
