@@ -116,6 +116,31 @@ describe('kb_lexical_stats', () => {
   });
 });
 
+describe('kb_term_df under concurrent writers', () => {
+  it('keeps exact counts while documents sharing terms are written and deleted at once', async () => {
+    const kbId = await insertKb(db, 'df-concurrent');
+    const words = Array.from({ length: 60 }, (_, i) => `w${i}x`);
+    // Every text holds most of the vocabulary in its own order, so any two writers share terms
+    // and would meet them in different orders.
+    const text = (seed: number) => {
+      const rnd = random(seed);
+      return [...words]
+        .sort(() => rnd() - 0.5)
+        .slice(0, 45)
+        .join(' ');
+    };
+    const docs = [];
+    for (let i = 0; i < 6; i++) docs.push(await insertDocument(db, kbId, [text(i), text(i + 100), text(i + 200)]));
+    const documents = new DocumentsRepository(db);
+    const results = await Promise.allSettled([
+      ...docs.map((d) => documents.delete(kbId, d.docId)),
+      ...Array.from({ length: 6 }, (_, i) => insertDocument(db, kbId, [text(i + 300), text(i + 400), text(i + 500)])),
+    ]);
+    expect(results.filter((r) => r.status === 'rejected')).toEqual([]);
+    await expectDfExact(kbId);
+  });
+});
+
 /** Deterministic pseudo-random numbers (mulberry32). */
 function random(seed: number) {
   return () => {
