@@ -1,6 +1,6 @@
 // DOCX via mammoth's HTML (semantic, header/footer-free) walked into blocks.
 import mammoth from 'mammoth';
-import { padRowsStartingLate } from './docx-grid-before';
+import { repairForMammoth } from './docx-repair';
 import { htmlToBlocks } from './docx-html-blocks';
 import { asCorrupt, openOoxml } from './ooxml-package';
 import {
@@ -69,9 +69,12 @@ export class DocxParser implements Parser {
     const zip = await openOoxml(input.bytes, 'docx', { password: input.password });
     let html: string;
     let warnings: string[];
+    const repaired = await repairForMammoth(input.bytes).catch((err) => {
+      throw asCorrupt(err, 'docx');
+    });
     try {
       const result = await mammoth.convertToHtml(
-        { buffer: await padRowsStartingLate(input.bytes) },
+        { buffer: repaired.bytes },
         {
           styleMap: STYLE_MAP,
           includeEmbeddedStyleMap: false,
@@ -89,7 +92,7 @@ export class DocxParser implements Parser {
     const { body, notes } = htmlToBlocks(html);
     if (!body.length && !notes.length) throw new ParseError('empty', 'The DOCX document has no text.');
     const blocks: Block[] = [...body];
-    const damage = damageWarnings(warnings);
+    const damage = [...repaired.warnings, ...damageWarnings(warnings)];
     if (notes.length) blocks.push({ kind: 'heading', level: 1, text: notesHeading(html) }, ...notes);
     return {
       // From the body only: a notes heading is not the document's title.

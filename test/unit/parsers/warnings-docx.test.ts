@@ -54,4 +54,17 @@ describe('DOCX warnings', () => {
     ]);
     expect(doc.blocks[0]).toMatchObject({ kind: 'paragraph', text: 'A report with a logo.' });
   });
+
+  it('reads a document whose picture points at an image relationship that is gone', async () => {
+    const zip = await JSZip.loadAsync(await docWithPicture());
+    const rels = await zip.file('word/_rels/document.xml.rels')!.async('string');
+    const image = /<Relationship [^>]*Id="([^"]+)"[^>]*\/image"[^>]*\/>/.exec(rels)!;
+    zip.file('word/_rels/document.xml.rels', rels.replace(image[0], ''));
+    // Before the repair, mammoth threw "Cannot read properties of undefined (reading 'charAt')".
+    const doc = await parse(await zip.generateAsync({ type: 'nodebuffer' }));
+    expect(doc.warnings).toContain(
+      `The document refers to a relationship it does not define (${image[1]}), usually a picture whose image was dropped; Fennel ignored that reference and read the text.`,
+    );
+    expect(doc.blocks[0]).toMatchObject({ kind: 'paragraph', text: 'A report with a logo.' });
+  });
 });
