@@ -25,6 +25,28 @@ describe('splitSentences', () => {
 });
 
 describe('chunkDocument', () => {
+  it('gives a heading with nothing under it a chunk of its own, so its words are indexed', () => {
+    const chunks = chunkDocument(
+      doc([
+        { kind: 'heading', level: 1, text: 'Quarterly review', prov: { slide: 1 } },
+        { kind: 'heading', level: 1, text: 'Revenue', prov: { slide: 2 } },
+        { kind: 'paragraph', text: 'Revenue grew 12%.', prov: { slide: 2 } },
+        { kind: 'heading', level: 1, text: 'Outlook', prov: { slide: 3 } },
+        { kind: 'heading', level: 2, text: 'Risks', prov: { slide: 3 } },
+        { kind: 'paragraph', text: 'Supply is tight.', prov: { slide: 3 } },
+        { kind: 'heading', level: 2, text: 'Questions?', prov: { slide: 4 } },
+      ]),
+    );
+    expect(chunks.map((c) => [c.text, c.headingPath, c.metadata.slide])).toEqual([
+      ['Quarterly review', [], 1],
+      ['Revenue grew 12%.', ['Revenue'], 2],
+      // "Outlook" has a section under it with text: its words are in that chunk's heading path.
+      ['Supply is tight.', ['Outlook', 'Risks'], 3],
+      ['Questions?', ['Outlook'], 4],
+    ]);
+    expect(chunks.map((c) => c.ordinal)).toEqual([0, 1, 2, 3]);
+  });
+
   it('never crosses a heading and carries the heading path', () => {
     const chunks = chunkDocument(
       doc([

@@ -124,13 +124,28 @@ describe('IngestHandler', () => {
   });
 
   it('adds what was wrong with the file to a "no text to index" failure', async () => {
-    const repo = new FakeRepo(Buffer.from('# Grüße aus München\n', 'latin1'));
-    await expect(handler(repo).handle(job(0))).rejects.toBeInstanceOf(UnrecoverableError);
+    const repo = new FakeRepo('ignored');
+    // A parse that found damage and nothing to index: one heading with no words.
+    const parser = {
+      parse: async () => ({
+        format: 'pptx' as const,
+        title: 'deck',
+        blocks: [{ kind: 'heading' as const, level: 1, text: ' ' }],
+        metadata: {},
+        warnings: ['1 placeholder has no position.'],
+      }),
+    };
+    const h = new IngestHandler(repo as unknown as IngestRepository, parser, new Embedders());
+    await expect(h.handle(job(0))).rejects.toBeInstanceOf(UnrecoverableError);
     expect(repo.failures).toEqual([
-      expect.stringMatching(
-        /^The document has no text to index\. What was wrong with the file: The Markdown file is not UTF-8;/,
-      ),
+      'The document has no text to index. What was wrong with the file: 1 placeholder has no position.',
     ]);
+  });
+
+  it('indexes a heading with nothing under it, and keeps the warning of a non-UTF-8 file', async () => {
+    const repo = new FakeRepo(Buffer.from('# Grüße aus München\n', 'latin1'));
+    expect(await handler(repo).handle(job(0))).toMatchObject({ outcome: 'activated', chunks: 1 });
+    expect(repo.activated[0]!.warnings).toEqual([expect.stringMatching(/^The Markdown file is not UTF-8;/)]);
   });
 
   it('embeds a batch again with the KB new embedder when a re-embed switched it mid-run', async () => {

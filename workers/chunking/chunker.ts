@@ -93,7 +93,10 @@ const CJK_END = /[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]$/;
 
 export function chunkDocument(doc: ParsedDocument, opts: ChunkingOptions = DEFAULT_CHUNKING): Chunk[] {
   const chunks: Chunk[] = [];
-  const path: { level: number; text: string }[] = [];
+  // `covered`: some chunk was written under the heading. One that never is (a title-only slide,
+  // a section heading with nothing under it before the next) becomes a chunk of its own when it
+  // leaves the path; otherwise its words would be in no chunk at all.
+  const path: { level: number; text: string; covered: boolean; prov?: Block['prov'] }[] = [];
   let current: Unit[] = [];
   let currentTokens = 0;
 
@@ -109,6 +112,7 @@ export function chunkDocument(doc: ParsedDocument, opts: ChunkingOptions = DEFAU
     if (!current.length) return;
     const pages = [...new Set(current.map((u) => u.prov?.page).filter((p): p is number => p != null))];
     const prov = current.find((u) => u.prov)?.prov;
+    for (const p of path) p.covered = true;
     chunks.push({
       ordinal: chunks.length,
       text: joinUnits(current),
@@ -137,11 +141,19 @@ export function chunkDocument(doc: ParsedDocument, opts: ChunkingOptions = DEFAU
     currentTokens = carry.reduce((s, u) => s + u.tokens, 0);
   };
 
+  const leave = () => {
+    const p = path.pop()!;
+    if (p.covered || !p.text.trim()) return;
+    current = [{ text: p.text, tokens: countTokens(p.text), prov: p.prov, prose: false }];
+    currentTokens = current[0]!.tokens;
+    flush(false);
+  };
+
   for (const block of doc.blocks) {
     if (block.kind === 'heading') {
       flush(false);
-      while (path.length && path[path.length - 1]!.level >= block.level) path.pop();
-      path.push({ level: block.level, text: block.text });
+      while (path.length && path[path.length - 1]!.level >= block.level) leave();
+      path.push({ level: block.level, text: block.text, covered: false, prov: block.prov });
       continue;
     }
     for (const u of unitsOf(block, opts.maxTokens)) {
@@ -151,5 +163,6 @@ export function chunkDocument(doc: ParsedDocument, opts: ChunkingOptions = DEFAU
     }
   }
   flush(false);
+  while (path.length) leave();
   return chunks;
 }
