@@ -18,7 +18,7 @@ import { KbsRepository } from '../src/knowledge/kbs.repository';
 import { KbsService } from '../src/knowledge/kbs.service';
 import { BuiltinReranker } from '../src/retrieval/builtin-reranker';
 import { DEFAULT_BM25, queryTerms } from '../src/retrieval/bm25';
-import { SearchRepository } from '../src/retrieval/search.repository';
+import { ALL_POSTINGS, SearchRepository } from '../src/retrieval/search.repository';
 import { SearchService } from '../src/retrieval/search.service';
 import { tokenizerFor } from '../src/retrieval/tokenizers';
 import { nativeDb, type BenchDb } from './bench-db';
@@ -26,6 +26,7 @@ import { insertChunkRows } from './chunk-rows';
 import { percentile } from './eval/metrics';
 import { writeSection } from './report';
 import { TextSource } from './text-source';
+import { log, runScript } from './script';
 
 const { values } = parseArgs({
   options: {
@@ -40,7 +41,6 @@ const { values } = parseArgs({
   },
 });
 
-const log = (s: string) => process.stderr.write(s + '\n');
 const PER_DOC = 20;
 
 function questions(n: number, text: TextSource): string[] {
@@ -147,27 +147,17 @@ async function main() {
     // and exhaustive (no term cut): what the cut saves, and how often it changes the top 10.
     // The search service asks for 50 candidates per signal.
     const tokenizer = tokenizerFor(kb.settings);
-    const top10 = new Map<string, string[][]>();
-    for (const [label, perTerm] of [
-      ['BM25 statement, exhaustive', 2 ** 31 - 1],
-      ['BM25 statement, common terms cut (default)', undefined],
-    ] as const) {
+    const top10s = async (label: string, postingsPerTerm?: number) => {
       const lists: string[][] = [];
       await measure(label, async (q) => {
-        const { hits } = await repo.lexicalSearch(
-          kb.id,
-          queryTerms(tokenizer.tokenize(q)),
-          50,
-          DEFAULT_BM25,
-          {},
-          undefined,
-          perTerm,
-        );
+        const terms = queryTerms(tokenizer.tokenize(q));
+        const { hits } = await repo.lexicalSearch(kb.id, terms, 50, DEFAULT_BM25, {}, undefined, postingsPerTerm);
         lists.push(hits.slice(0, 10).map((h) => h.chunkId));
       });
-      top10.set(label, lists.slice(-qs.length));
-    }
-    const [exhaustive, cut] = [...top10.values()] as [string[][], string[][]];
+      return lists.slice(-qs.length); // after the warm-up queries
+    };
+    const exhaustive = await top10s('BM25 statement, exhaustive', ALL_POSTINGS);
+    const cut = await top10s('BM25 statement, common terms cut (default)');
     const same = cut.filter((ids, i) => ids.join() === exhaustive[i]!.join()).length;
     const shared = cut.reduce((a, ids, i) => a + ids.filter((id) => exhaustive[i]!.includes(id)).length, 0);
     const agreement = `Top 10 of the cut statement vs the exhaustive one: identical for ${same} of ${qs.length} questions; ${((100 * shared) / exhaustive.reduce((a, ids) => a + ids.length, 0)).toFixed(1)}% of the exhaustive top-10 chunks found.`;
@@ -205,10 +195,4 @@ async function main() {
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (err: Error) => {
-    log(err.stack ?? err.message);
-    process.exit(1);
-  },
-);
+runScript(main);

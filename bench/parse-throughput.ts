@@ -9,6 +9,7 @@ import type { DocumentFormat } from '../workers/parsers/parsed-document';
 import { ParserRegistry } from '../workers/parsers/parser-registry';
 import { RAW } from './raw-extractors';
 import { writeSection } from './report';
+import { log, runScript } from './script';
 
 const CORPUS = join(PROJECT_ROOT, '..', 'shared', 'corpus');
 const FOLDERS: [string, DocumentFormat][] = [
@@ -61,7 +62,7 @@ async function main() {
     rows.push(
       `| ${folder} | ${files} | ${mb.toFixed(2)} | ${(unitCount / parseSecs).toFixed(1)} ${unitName}/s | ${(mb / parseSecs).toFixed(2)} | ${(mb / rawSecs).toFixed(2)} | ${(parseSecs / rawSecs).toFixed(2)}× |${failures.length ? ' not measured: ' + failures.join('; ') : ''}`,
     );
-    process.stderr.write(rows[rows.length - 1] + '\n');
+    log(rows[rows.length - 1]!);
   }
   // Peak memory in a fresh process, so earlier files and the harness do not count.
   const script = `const {ParserRegistry}=require(${JSON.stringify(join(PROJECT_ROOT, 'dist/workers/parsers/parser-registry.js'))});
@@ -84,13 +85,7 @@ console.log(JSON.stringify({maxRss:process.resourceUsage().maxRSS*1024,before}))
     `Peak memory parsing the largest corpus file (${largest.path.split('/').slice(-2).join('/')}, ${(largest.size / 1e6).toFixed(2)} MB) in a fresh process: max RSS ${(mem.maxRss / 1e6).toFixed(0)} MB (${(mem.before / 1e6).toFixed(0)} MB before parsing).`,
   ];
   await writeSection('parsing', 'Parsing: seven formats', body.join('\n'));
-  process.stderr.write('BENCHMARKS.md updated\n');
+  log('BENCHMARKS.md updated');
 }
 
-main().then(
-  () => process.exit(0),
-  (err: Error) => {
-    process.stderr.write((err.stack ?? err.message) + '\n');
-    process.exit(1);
-  },
-);
+runScript(main);

@@ -8,6 +8,7 @@ import { ingestThroughput, type IngestRow } from './ingest-throughput';
 import { writeSection } from './report';
 import { searchLatency, type LatencyRow } from './search-latency';
 import { TextSource } from './text-source';
+import { log, runScript } from './script';
 
 const { values } = parseArgs({
   options: {
@@ -19,7 +20,6 @@ const { values } = parseArgs({
   },
 });
 
-const log = (s: string) => process.stderr.write(s + '\n');
 const f1 = (x: number) => x.toFixed(1);
 
 async function main() {
@@ -92,10 +92,4 @@ async function main() {
   log('BENCHMARKS.md updated');
 }
 
-main().then(
-  () => process.exit(0),
-  (err: Error) => {
-    log(err.stack ?? err.message);
-    process.exit(1);
-  },
-);
+runScript(main);

@@ -22,6 +22,7 @@ import { writeSection } from '../report';
 import { ingestCorpus } from './ingest-corpus';
 import { percentile } from './metrics';
 import { loadKnowledgeBase, loadQuestions, type LabelledQuestion } from './reject-data';
+import { log, runScript } from '../script';
 
 const { values } = parseArgs({
   options: {
@@ -34,8 +35,6 @@ const { values } = parseArgs({
     'no-report': { type: 'boolean', default: false },
   },
 });
-
-const log = (s: string) => process.stderr.write(s + '\n');
 
 interface Outcome {
   q: LabelledQuestion;
@@ -202,10 +201,4 @@ async function main() {
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (err: Error) => {
-    log(err.stack ?? err.message);
-    process.exit(1);
-  },
-);
+runScript(main);

@@ -21,6 +21,7 @@ import { loadDataset } from './dataset';
 import { ingestCorpus } from './ingest-corpus';
 import { mean, percentile, scoreRanking, type Metrics } from './metrics';
 import { miniSearchBaseline } from './minisearch-baseline';
+import { log, runScript } from '../script';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -38,7 +39,6 @@ const { values, positionals } = parseArgs({
   },
 });
 
-const log = (s: string) => process.stderr.write(s + '\n');
 const fmt = (x: number) => x.toFixed(4);
 
 async function main() {
@@ -152,10 +152,4 @@ async function main() {
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (err: Error) => {
-    log(err.stack ?? err.message);
-    process.exit(1);
-  },
-);
+runScript(main);

@@ -52,8 +52,8 @@ export function embedderHash(id: string): string {
  * the exhaustive and the cut statement side by side.
  */
 export const POSTINGS_PER_TERM = 3000;
-/** Every posting: LIMIT's largest value. */
-const ALL_POSTINGS = 2 ** 31 - 1;
+/** Every posting (LIMIT's largest value): a `postingsPerTerm` that never cuts a term. */
+export const ALL_POSTINGS = 2 ** 31 - 1;
 
 /** One run over a candidate pool: how many candidates it took, and the hits that survived. */
 interface PoolResult {
