@@ -1,45 +1,24 @@
-import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
-import type { Queue } from 'bullmq';
-import { CONFIG, type FennelConfig } from '../config/config';
-import { REDIS } from './redis.provider';
-import { createIngestQueue, queueSettings, retriedJobOptions, type IngestJob } from './queues';
+import { Inject, Injectable } from '@nestjs/common';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
+import { CONFIG, type FennelConfig } from '../config/config';
 import { LOGGER } from '../observability/logger';
+import { createIngestQueue, type IngestJob } from './queues';
+import { REDIS } from './redis.provider';
+import { SweptProducer } from './swept-producer';
 
+/** One job per document version. */
 @Injectable()
-export class IngestProducer implements OnModuleDestroy {
-  readonly queue: Queue<IngestJob>;
-
-  constructor(
-    @Inject(CONFIG) private readonly config: FennelConfig,
-    @Inject(REDIS) redis: Redis,
-    @Inject(LOGGER) private readonly log: Logger,
-  ) {
-    this.queue = createIngestQueue(redis, config.queuePrefix);
+export class IngestProducer extends SweptProducer<IngestJob> {
+  constructor(@Inject(CONFIG) config: FennelConfig, @Inject(REDIS) redis: Redis, @Inject(LOGGER) log: Logger) {
+    super(createIngestQueue(redis, config.queuePrefix), config, log, 'ingest');
   }
 
-  /**
-   * Queues the job. The version is already committed, so when Redis is unreachable the upload
-   * still succeeds: the workers' periodic sweep queues every version left without a job.
-   */
-  async enqueue(job: IngestJob): Promise<void> {
-    try {
-      // One job per version: the sweep re-queues it without duplicating it.
-      await this.queue.add('ingest', job, retriedJobOptions(this.settings, `ingest-${job.versionId}`));
-    } catch (err) {
-      this.log.warn(
-        { err: (err as Error).message, versionId: job.versionId },
-        'could not queue ingest job; the sweep will',
-      );
-    }
+  protected jobId(job: IngestJob): string {
+    return `ingest-${job.versionId}`;
   }
 
-  get settings() {
-    return queueSettings(this.config);
-  }
-
-  async onModuleDestroy(): Promise<void> {
-    await this.queue.close();
+  protected logFields(job: IngestJob) {
+    return { versionId: job.versionId };
   }
 }
