@@ -1,11 +1,12 @@
 // Chunks with their built-in embeddings and BM25 postings written straight into the database,
-// as the ingest job indexes them: for benchmarks that load many chunks fast and for repository
+// as the ingest job indexes them (its own postings writer): for benchmarks that load many chunks fast and for repository
 // tests that need exact control over versions.
 import type { PoolClient } from 'pg';
 import { BuiltinEmbedder } from '../src/inference/builtin-embedder';
 import { toPgVector } from '../src/inference/embedder';
 import { termFrequencies } from '../src/retrieval/bm25';
 import { tokenizerFor } from '../src/retrieval/tokenizers';
+import { insertPostings } from '../workers/ingest/ingest.repository';
 
 const embedder = new BuiltinEmbedder();
 
@@ -26,19 +27,9 @@ export async function insertChunkRows(
      RETURNING id, ordinal`,
     [ids.kbId, ids.docId, ids.versionId, embedder.id, texts.map((_, i) => i), texts, vectors.map(toPgVector), lengths],
   );
-  const postings = rows.flatMap((r) =>
-    [...tfs[r.ordinal]!].map(([term, tf]) => ({ term, id: r.id, tf, len: lengths[r.ordinal]! })),
-  );
-  await c.query(
-    `INSERT INTO chunk_terms (kb_id, term, chunk_id, tf, lexical_length)
-     SELECT $1, u.term, u.id, u.tf, u.len
-       FROM unnest($2::text[], $3::bigint[], $4::int[], $5::int[]) AS u(term, id, tf, len)`,
-    [
-      ids.kbId,
-      postings.map((p) => p.term),
-      postings.map((p) => p.id),
-      postings.map((p) => p.tf),
-      postings.map((p) => p.len),
-    ],
+  await insertPostings(
+    c,
+    ids.kbId,
+    rows.map((r) => ({ id: r.id, terms: tfs[r.ordinal]!, length: lengths[r.ordinal]! })),
   );
 }

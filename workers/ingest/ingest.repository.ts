@@ -44,6 +44,36 @@ export class EmbedderChangedError extends Error {
   }
 }
 
+/**
+ * The BM25 postings of chunks just inserted: one row per (term, chunk) with its tf, and the
+ * chunk's length on every posting so BM25 scores from postings alone. The ingest job's writer,
+ * shared by the benchmarks and repository tests that load chunks directly.
+ */
+export async function insertPostings(
+  c: PoolClient,
+  kbId: string,
+  chunks: { id: string; terms: ReadonlyMap<string, number>; length: number }[],
+): Promise<void> {
+  const terms: string[] = [];
+  const ids: string[] = [];
+  const tfs: number[] = [];
+  const lens: number[] = [];
+  for (const chunk of chunks) {
+    for (const [term, tf] of chunk.terms) {
+      terms.push(term);
+      ids.push(chunk.id);
+      tfs.push(tf);
+      lens.push(chunk.length);
+    }
+  }
+  await c.query(
+    `INSERT INTO chunk_terms (kb_id, term, chunk_id, tf, lexical_length)
+     SELECT $1, u.term, u.chunk_id, u.tf, u.len
+       FROM unnest($2::text[], $3::bigint[], $4::int[], $5::int[]) AS u(term, chunk_id, tf, len)`,
+    [kbId, terms, ids, tfs, lens],
+  );
+}
+
 export class IngestRepository {
   constructor(private readonly db: Database) {}
 
@@ -181,25 +211,10 @@ export class IngestRepository {
         ],
       );
       const idByOrdinal = new Map(rows.map((r) => [r.ordinal, r.id]));
-      const terms: string[] = [];
-      const ids: string[] = [];
-      const tfs: number[] = [];
-      const lens: number[] = [];
-      chunks.forEach((x, i) => {
-        const id = idByOrdinal.get(x.chunk.ordinal)!;
-        for (const [term, tf] of x.terms) {
-          terms.push(term);
-          ids.push(id);
-          tfs.push(tf);
-          lens.push(lengths[i]!);
-        }
-      });
-      // Each posting carries its chunk's length so BM25 scores from postings alone.
-      await c.query(
-        `INSERT INTO chunk_terms (kb_id, term, chunk_id, tf, lexical_length)
-         SELECT $1, u.term, u.chunk_id, u.tf, u.len
-           FROM unnest($2::text[], $3::bigint[], $4::int[], $5::int[]) AS u(term, chunk_id, tf, len)`,
-        [kbId, terms, ids, tfs, lens],
+      await insertPostings(
+        c,
+        kbId,
+        chunks.map((x, i) => ({ id: idByOrdinal.get(x.chunk.ordinal)!, terms: x.terms, length: lengths[i]! })),
       );
     });
   }
