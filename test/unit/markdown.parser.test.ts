@@ -27,6 +27,62 @@ const HTML_TABLE_README = `# Pricing
 After the table.
 `;
 
+const RAW_HTML_BLOCKS = `<p>A <b>bold</b> claim, <a href="https://example.com/docs">the docs</a> and <code>npm test</code>.</p>
+
+<h2 align="center">Install</h2>
+
+<ol>
+  <li>Download</li>
+  <li>Run
+    <ul><li>twice</li></ul>
+  </li>
+</ol>
+
+<blockquote><p>Quoted</p></blockquote>
+
+<pre>a  b
+  c</pre>
+
+<details>
+<summary>Why?</summary>
+Because <i>it</i> works.<br>Really.
+</details>
+
+<p align="center"><img src="logo.png" alt="Fennel logo"></p>
+
+<!-- TODO: screenshot -->
+
+<br>
+
+<img src="badge.svg">
+
+<?php echo "kept"; ?>
+`;
+
+// Blank lines between rows, inside a cell, and before a row indented deep enough to be code.
+const SPLIT_TABLE = `Before.
+
+<table>
+  <tr><th>Step</th><th>Notes</th></tr>
+
+  <tr><td>1</td><td>first line
+
+second line</td></tr>
+
+        <tr><td>2</td><td>indented deep enough to be code</td></tr>
+
+<!-- </table> is still to come -->
+
+</table>
+
+After.
+
+<table>
+  <tr><td>never closed</td></tr>
+
+Still here.
+`;
+
 describe('MarkdownParser', () => {
   it('keeps headings, lists, tables and code blocks as blocks', async () => {
     const doc = await parse(
@@ -51,7 +107,7 @@ describe('MarkdownParser', () => {
 
   it('reads an HTML table block as a table: header, rows, a colspan and inline markup in cells', async () => {
     const doc = await parse(HTML_TABLE_README);
-    expect(doc.blocks.map((b) => b.kind)).toEqual(['heading', 'table', 'paragraph', 'paragraph', 'paragraph']);
+    expect(doc.blocks.map((b) => b.kind)).toEqual(['heading', 'table', 'image', 'paragraph']);
     expect(tables(doc.blocks)).toEqual([
       {
         kind: 'table',
@@ -63,18 +119,17 @@ describe('MarkdownParser', () => {
         ],
       },
     ]);
-    // Raw HTML without a table, commented-out tables included, stays as written.
-    expect(doc.blocks.slice(2).map((b) => b.kind === 'paragraph' && b.text)).toEqual([
-      '<p align="center"><img src="badge.svg" alt="build"></p>',
-      '<!-- <table><tr><th>Old</th></tr><tr><td>commented out</td></tr></table> -->',
-      'After the table.',
+    // The centred badge reads as its alt text; the commented-out table renders as nothing.
+    expect(doc.blocks.slice(2)).toEqual([
+      { kind: 'image', caption: 'build' },
+      { kind: 'paragraph', text: 'After the table.' },
     ]);
     expect(renderMarkdown(doc.blocks)).toContain(
       '| Plan | Seats | Price |\n| --- | --- | --- |\n| Free | 3 | `$0` |\n| Team | see the [pricing page](https://example.com/pricing) |  |',
     );
   });
 
-  it('reads the HTML table of the corpus file docling_mixed.md and keeps its other HTML', async () => {
+  it('reads the HTML table and the other HTML of the corpus file docling_mixed.md', async () => {
     const doc = await new MarkdownParser().parse({ bytes: corpusBytes('md/docling_mixed.md'), filename: 'mixed.md' });
     expect(tables(doc.blocks)).toEqual([
       {
@@ -88,7 +143,152 @@ describe('MarkdownParser', () => {
         ],
       },
     ]);
-    expect(doc.blocks).toContainEqual({ kind: 'paragraph', text: '<p>Some paragraph.</p>' });
+    expect(doc.blocks.slice(5)).toEqual([
+      { kind: 'paragraph', text: 'And here is more HTML:' },
+      { kind: 'paragraph', text: 'Some paragraph.' },
+      { kind: 'paragraph', text: 'Now a div — almost there...' },
+      {
+        kind: 'list',
+        items: [
+          { text: 'foo', depth: 0, ordered: false },
+          { text: 'bar', depth: 0, ordered: false },
+        ],
+      },
+      { kind: 'paragraph', text: 'The end!' },
+    ]);
+  });
+
+  it('drops the commented-out table of the corpus file docling_nested.md', async () => {
+    const doc = await new MarkdownParser().parse({ bytes: corpusBytes('md/docling_nested.md'), filename: 'nested.md' });
+    expect(doc.blocks.at(-2)).toEqual({ kind: 'paragraph', text: 'A nested HTML list:' });
+    expect(doc.blocks.at(-1)).toEqual({
+      kind: 'list',
+      items: [
+        { text: 'First item', depth: 0, ordered: false },
+        { text: 'Second item with subitems:', depth: 0, ordered: false },
+        { text: 'Subitem 1', depth: 1, ordered: false },
+        { text: 'Subitem 2', depth: 1, ordered: false },
+        { text: 'Last list item', depth: 0, ordered: false },
+      ],
+    });
+  });
+
+  it('reads raw HTML blocks as the blocks they render as, dropping what renders as nothing', async () => {
+    const doc = await parse(RAW_HTML_BLOCKS);
+    expect(doc.blocks).toEqual([
+      { kind: 'paragraph', text: 'A bold claim, [the docs](https://example.com/docs) and `npm test`.' },
+      { kind: 'heading', level: 2, text: 'Install' },
+      {
+        kind: 'list',
+        items: [
+          { text: 'Download', depth: 0, ordered: true },
+          { text: 'Run', depth: 0, ordered: true },
+          { text: 'twice', depth: 1, ordered: false },
+        ],
+      },
+      { kind: 'quote', text: 'Quoted' },
+      { kind: 'code', text: 'a  b\n  c' },
+      { kind: 'paragraph', text: 'Why?' },
+      { kind: 'paragraph', text: 'Because it works.\nReally.' },
+      { kind: 'image', caption: 'Fennel logo' },
+      // The walker reads a processing instruction as nothing, so it stays as written.
+      { kind: 'paragraph', text: '<?php echo "kept"; ?>' },
+    ]);
+  });
+
+  it('reads a table that blank lines split into several Markdown blocks as one table', async () => {
+    const doc = await parse(SPLIT_TABLE);
+    expect(doc.blocks).toEqual([
+      { kind: 'paragraph', text: 'Before.' },
+      {
+        kind: 'table',
+        header: ['Step', 'Notes'],
+        rows: [
+          ['1', 'first line second line'],
+          ['2', 'indented deep enough to be code'],
+        ],
+      },
+      { kind: 'paragraph', text: 'After.' },
+      // A table that is never closed is read on its own and does not swallow what follows.
+      { kind: 'paragraph', text: 'never closed' },
+      { kind: 'paragraph', text: 'Still here.' },
+    ]);
+  });
+
+  it('reads raw HTML in list items without tags and splits the list around a table', async () => {
+    const doc = await parse(
+      [
+        '- <b>bold</b> item',
+        '- with a table',
+        '',
+        '  <table>',
+        '    <tr><th>k</th><th>v</th></tr>',
+        '',
+        '    <tr><td>a</td><td>1</td></tr>',
+        '  </table>',
+        '',
+        '  - sub',
+        '- <div>in a <i>div</i></div>',
+        '- options',
+        '',
+        '  <ul><li>html sub</li></ul>',
+        '',
+      ].join('\n'),
+    );
+    expect(doc.blocks).toEqual([
+      {
+        kind: 'list',
+        items: [
+          { text: 'bold item', depth: 0, ordered: false },
+          { text: 'with a table', depth: 0, ordered: false },
+        ],
+      },
+      { kind: 'table', header: ['k', 'v'], rows: [['a', '1']] },
+      {
+        kind: 'list',
+        items: [
+          { text: 'sub', depth: 1, ordered: false },
+          { text: 'in a div', depth: 0, ordered: false },
+          { text: 'options', depth: 0, ordered: false },
+          { text: 'html sub', depth: 1, ordered: false },
+        ],
+      },
+    ]);
+  });
+
+  it('strips inline HTML tags from paragraphs, headings and cells but not from code', async () => {
+    const doc = await parse(
+      [
+        '## Setup <img src="icon.png" alt="gear">',
+        '',
+        'Some <b>bold</b> and <br> text, press <kbd>Ctrl</kbd>+<kbd>C</kbd>, not `<div>`.',
+        'line one<br>',
+        'line two <!-- note --> end',
+        '',
+        '| a | b |',
+        '|---|---|',
+        '| x<br>y | <b>z</b> |',
+        '',
+        '```html',
+        '<div>kept <b>as</b> written</div>',
+        '```',
+        '',
+      ].join('\n'),
+    );
+    expect(doc.blocks).toEqual([
+      { kind: 'heading', level: 2, text: 'Setup gear' },
+      { kind: 'paragraph', text: 'Some bold and\ntext, press Ctrl+C, not `<div>`.\nline one\nline two end' },
+      { kind: 'table', header: ['a', 'b'], rows: [['x y', 'z']] },
+      { kind: 'code', text: '<div>kept <b>as</b> written</div>', lang: 'html' },
+    ]);
+  });
+
+  it('keeps angle-bracket text that is not an HTML element, inline or on a line of its own', async () => {
+    const doc = await parse('Returns a List<String> of ids; set <api-key> first.\n\n<your-token>\n');
+    expect(doc.blocks).toEqual([
+      { kind: 'paragraph', text: 'Returns a List<String> of ids; set <api-key> first.' },
+      { kind: 'paragraph', text: '<your-token>' },
+    ]);
   });
 
   it('reads YAML front matter as metadata and uses its title', async () => {
