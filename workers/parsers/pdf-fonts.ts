@@ -12,6 +12,16 @@ const BOLD_WORD = /bold|black|heavy|demi/i;
  */
 const BOLD_CODE = /BX(?:\d|TI|SL)|Bd(?:It)?$|-Medi(?:Ital)?$/;
 
+/**
+ * A weight written as a number after the family name: Korean foundries number their weights
+ * (YoonGothicPro740 the regular of the Korean card PDF, 770 its emphasis, 780 its labels), as
+ * Linotype numbers Univers and Frutiger (55 roman, 65 bold; 56 oblique, 57 condensed). A family
+ * of at least four letters, some lower case: "F1", "TT2" and TeX's "CMR10" are no such names.
+ */
+const NUMBERED_WEIGHT = /^([A-Za-z][A-Za-z-]{3,}?)-?(\d{2,3})$/;
+/** How far above the body's number a weight is bold: 56 and 57 are not, 65 and 770 are. */
+const HEAVIER_BY = 10;
+
 export interface PdfFontInfo {
   name?: string;
   bold?: boolean;
@@ -23,9 +33,24 @@ export interface PdfFontInfo {
  * embedded font of the corpus, and on standard Helvetica-Bold, both were unset. The name decides.
  */
 export function isBoldFont(font: PdfFontInfo): boolean {
-  // "ABCDEF+" marks a subset.
-  const name = (font.name ?? '').replace(/^[A-Z]{6}\+/, '');
+  const name = baseName(font.name);
   return Boolean(font.bold || font.black || BOLD_WORD.test(name) || BOLD_CODE.test(name));
+}
+
+/** "ABCDEF+" marks a subset. */
+const baseName = (name: string | undefined) => (name ?? '').replace(/^[A-Z]{6}\+/, '');
+
+/** The family and numbered weight of a font name, if it has one (NUMBERED_WEIGHT). */
+function numberedWeight(name: string | undefined): { family: string; weight: number } | undefined {
+  const m = NUMBERED_WEIGHT.exec(baseName(name));
+  return m && /[a-z]/.test(m[1]!) ? { family: m[1]!, weight: Number(m[2]) } : undefined;
+}
+
+/** Whether `name` is the body font's family at a numbered weight well above the body's. */
+export function heavierThanBody(name: string | undefined, body: string | undefined): boolean {
+  const font = numberedWeight(name);
+  const base = numberedWeight(body);
+  return Boolean(font && base && font.family === base.family && font.weight - base.weight >= HEAVIER_BY);
 }
 
 /**
@@ -76,16 +101,24 @@ export async function boldFonts(
       proxy.cleanup();
     }
   };
-  const isBold = (id: string) => {
+  const info = (id: string) => {
     const font = known(id) ? (objs!.get(id) as PdfFontInfo | null) : null;
-    return font !== null && typeof font === 'object' && isBoldFont(font);
+    return font !== null && typeof font === 'object' ? font : undefined;
+  };
+  const isBold = (id: string) => {
+    const font = info(id);
+    return font !== undefined && isBoldFont(font);
   };
   for (const { font, chars, pages } of uses) {
     if (chars >= MIN_SHARE * total) await resolve(font, pages[0]);
     if (isBold(font)) bold.add(font);
   }
-  if (!bold.size) return bold;
+  // A numbered weight is only heavy next to the body's number, so those need the body's name too.
+  const numbered = uses.filter((u) => !bold.has(u.font) && numberedWeight(info(u.font)?.name));
+  if (!bold.size && !numbered.length) return bold;
   // The body font is on nearly every page, so it is named by now.
-  await resolve(bodyFont, uses.find((u) => bold.has(u.font))?.pages[0]);
-  return isBold(bodyFont) ? new Set() : bold;
+  await resolve(bodyFont, uses.find((u) => bold.has(u.font))?.pages[0] ?? numbered[0]?.pages[0]);
+  if (isBold(bodyFont)) return new Set();
+  for (const { font } of numbered) if (heavierThanBody(info(font)?.name, info(bodyFont)?.name)) bold.add(font);
+  return bold;
 }

@@ -54,9 +54,16 @@ describe('PDF layout: the Korean card page (two headed columns, a table in each)
   it('reads each column’s title as a heading and its banner and notes as text', () => {
     const outside = doc.blocks.filter((b) => b.kind !== 'table');
     const headings = outside.flatMap((b) => (b.kind === 'heading' ? [b.text] : []));
+    // The band's labels are set in YoonGothicPro780 over a body of YoonGothicPro740: bold by
+    // their numbered weight. The underlined band title and the first label under it, two lines
+    // of one font and size, join as a wrapped heading does.
     expect(headings).toEqual([
       '할인점·주유·온라인쇼핑몰 1.5% 빅포인트 적립',
       '커피전문점·제과점·편의점 2% 빅포인트 적립',
+      '서비스 제공 기준 전월 이용금액 기준',
+      '전월 이용금액 제외 대상',
+      '적립 제외 대상',
+      '기타',
     ]);
     const text = squash(renderMarkdown(outside));
     expect(text).toContain('적립한도 없이 할인점·주유·온라인쇼핑몰 1.5% 빅포인트 적립');

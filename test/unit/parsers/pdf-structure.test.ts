@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { renderMarkdown } from '../../../workers/parsers/markdown.renderer';
 import type { Block } from '../../../workers/parsers/parsed-document';
-import { isBoldFont } from '../../../workers/parsers/pdf-fonts';
+import { heavierThanBody, isBoldFont } from '../../../workers/parsers/pdf-fonts';
 import { PdfParser } from '../../../workers/parsers/pdf.parser';
 import { findCjkFont, render } from './fixtures-pdf';
 
@@ -95,6 +95,23 @@ describe('PDF headings from font weight', () => {
     expect(bold.filter((name) => isBoldFont({ name }))).toEqual(bold);
     expect(regular.filter((name) => isBoldFont({ name }))).toEqual([]);
     expect(isBoldFont({ name: 'Unknown', bold: true })).toBe(true);
+  });
+
+  it('reads a numbered weight as bold only against the body font of the same family', () => {
+    const heavier = (names: string[], body: string) => names.filter((name) => heavierThanBody(name, body));
+    expect(
+      heavier(['IJMAAR+YoonGothicPro780', 'YoonGothicPro770', 'YoonGothicPro740'], 'IJMAAR+YoonGothicPro740'),
+    ).toEqual(['IJMAAR+YoonGothicPro780', 'YoonGothicPro770']);
+    // Linotype's numbers: 65 and 75 are bold, 56 oblique and 57 condensed are not, 45 is light.
+    expect(heavier(['Univers-65', 'Univers-75', 'Univers-56', 'Univers-57', 'Univers-45'], 'Univers-55')).toEqual([
+      'Univers-65',
+      'Univers-75',
+    ]);
+    // Another family, or names whose digits are no weight: resource names and TeX's sizes.
+    expect(heavier(['Frutiger65', 'F25', 'TT30', 'CMR17', 'SFRM1440'], 'Univers-55')).toEqual([]);
+    expect(heavier(['F25', 'TT30'], 'F1')).toEqual([]);
+    expect(heavier(['CMR17'], 'CMR10')).toEqual([]);
+    expect(heavierThanBody('YoonGothicPro780', undefined)).toBe(false);
   });
 
   it('makes bold lines at body size headings below the size-based levels, not a bold word in a sentence', async () => {
