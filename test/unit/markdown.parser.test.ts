@@ -283,6 +283,11 @@ describe('MarkdownParser', () => {
     ]);
   });
 
+  it('renders raw HTML inside a quote as text in the quote', async () => {
+    const doc = await parse('> Said:\n>\n> <p>Use <b>two</b> keys:</p>\n> <ul><li>Ctrl</li><li>C</li></ul>\n');
+    expect(doc.blocks).toEqual([{ kind: 'quote', text: 'Said:\n\nUse two keys:\n\n- Ctrl\n- C' }]);
+  });
+
   it('keeps angle-bracket text that is not an HTML element, inline or on a line of its own', async () => {
     const doc = await parse('Returns a List<String> of ids; set <api-key> first.\n\n<your-token>\n');
     expect(doc.blocks).toEqual([

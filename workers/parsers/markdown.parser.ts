@@ -1,12 +1,13 @@
 // Markdown via remark (CommonMark + GFM tables + YAML front matter) into blocks.
 // Inline markup is kept by slicing the source at each node's position. Raw HTML reads the way a
 // Markdown viewer renders it: HTML blocks go through the HTML walker, inline tags are stripped.
-import type { Html, List, ListItem as MdListItem, Nodes, Root, RootContent, Table, TableCell } from 'mdast';
+import type { Blockquote, Html, List, ListItem as MdListItem, Nodes, Root, RootContent, Table, TableCell } from 'mdast';
 import { unified } from 'unified';
 import remarkParse from 'remark-parse';
 import remarkGfm from 'remark-gfm';
 import remarkFrontmatter from 'remark-frontmatter';
 import { parse as parseYaml } from 'yaml';
+import { renderMarkdown } from './markdown.renderer';
 import { decodeText, encodingWarning } from './text-decoding';
 import {
   deriveTitle,
@@ -59,8 +60,8 @@ function inlineTagText(tag: string): string {
 }
 
 /**
- * The inline HTML tags inside a node, in source order. Longer raw HTML (a block in a quote or a
- * footnote) is not a tag to strip and stays as written.
+ * The inline HTML tags inside a node, in source order. Longer raw HTML (a block in a footnote) is
+ * not a tag to strip and stays as written.
  */
 function inlineHtml(node: Nodes): Html[] {
   if (!('children' in node)) return [];
@@ -69,10 +70,11 @@ function inlineHtml(node: Nodes): Html[] {
   );
 }
 
-/** Whether the tree has raw HTML blocks where they are walked: at the top level or in list items. */
-function hasHtmlBlock(parent: Root | List | MdListItem): boolean {
+/** Whether the tree has raw HTML blocks where they are walked: at the top level, in list items and quotes. */
+function hasHtmlBlock(parent: Root | List | MdListItem | Blockquote): boolean {
   return (parent.children as RootContent[]).some(
-    (c) => c.type === 'html' || ((c.type === 'list' || c.type === 'listItem') && hasHtmlBlock(c)),
+    (c) =>
+      c.type === 'html' || ((c.type === 'list' || c.type === 'listItem' || c.type === 'blockquote') && hasHtmlBlock(c)),
   );
 }
 
@@ -253,9 +255,14 @@ export class MarkdownParser implements Parser {
         case 'code':
           blocks.push({ kind: 'code', text: node.value, lang: node.lang ?? undefined });
           return;
-        case 'blockquote':
-          blocks.push({ kind: 'quote', text: node.children.map((c) => inlineText(c)).join('\n\n') });
+        case 'blockquote': {
+          // A quote is one block of text: raw HTML in it is rendered to Markdown text in place.
+          const parts = joinSplitTables(node.children).map((c) =>
+            c.type === 'html' ? renderMarkdown(htmlBlocks(c)).trim() : inlineText(c),
+          );
+          blocks.push({ kind: 'quote', text: parts.filter(Boolean).join('\n\n') });
           return;
+        }
         case 'thematicBreak':
           return;
         default: {
