@@ -60,6 +60,19 @@ function mostCommonLeft(lines: Line[]): number {
   return [...counts.entries()].sort((a, b) => b[1] - a[1] || a[0] - b[0])[0]?.[0] ?? 0;
 }
 
+/** Text that breaks between any two characters: its first "word" is one character. */
+const CJK_START = /^[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}]/u;
+
+/**
+ * Whether `above` ends with room to spare for the first word of `below` before the flow's right
+ * edge: had they been one wrapped line, that word would have stayed above.
+ */
+function roomForFirstWord(above: Line, below: Line, right: number): boolean {
+  const word = CJK_START.test(below.text) ? 1 : (/^\S+/.exec(below.text)?.[0].length ?? 0);
+  const perChar = (below.x1 - below.x0) / Math.max(1, below.text.length);
+  return above.x1 + 0.3 * below.size + word * perChar < right - 0.5 * below.size;
+}
+
 /**
  * `documentStart`: this flow opens the document, where a lone line in a font other than the
  * body's (a bold title at body size) is the title.
@@ -133,18 +146,24 @@ export function flowToBlocks(items: FlowItem[], page: number, stats: DocStats, d
 
     const above = para[para.length - 1];
     const runsOn = above !== undefined && !wideGap && !SENTENCE_END.test(above.text);
+    const sized = headingLevel(line, next, stats);
     const level =
-      headingLevel(line, next, stats) ??
+      sized ??
       (documentStart && idx === 0 && isLoneTitle(line, next, stats) ? 1 : null) ??
       boldHeadingLevel(line, next, stats, runsOn);
     if (level !== null) {
       flushPara();
       flushList();
       // A wrapped title fills its first line; a shorter line above a longer one is another heading.
+      // So is a bold line at body size with room left for the next line's first word ("서비스 제공
+      // 기준" over "전월 이용금액 기준": a band's title and the first label under it); large titles
+      // are broken by design ("커피전문점·제과점·편의점" over "2% 빅포인트 적립").
       const last = heading?.lines[heading.lines.length - 1];
+      const leftAligned = last !== undefined && Math.abs(last.x0 - line.x0) <= 0.5 * line.size;
       const wraps =
         last !== undefined &&
-        (last.x1 - last.x0 >= 0.85 * (line.x1 - line.x0) || Math.abs(last.x0 - line.x0) <= 0.5 * line.size);
+        !(sized === null && leftAligned && roomForFirstWord(last, line, right)) &&
+        (last.x1 - last.x0 >= 0.85 * (line.x1 - line.x0) || leftAligned);
       if (heading && (heading.level !== level || wideGap || !wraps)) flushHeading();
       if (heading) heading.lines.push(line);
       else heading = { lines: [line], level };

@@ -55,12 +55,13 @@ describe('PDF layout: the Korean card page (two headed columns, a table in each)
     const outside = doc.blocks.filter((b) => b.kind !== 'table');
     const headings = outside.flatMap((b) => (b.kind === 'heading' ? [b.text] : []));
     // The band's labels are set in YoonGothicPro780 over a body of YoonGothicPro740: bold by
-    // their numbered weight. The underlined band title and the first label under it, two lines
-    // of one font and size, join as a wrapped heading does.
+    // their numbered weight. The band's title and the first label under it stay apart: the
+    // title's line had room for the label's first word, so the label is no wrapped continuation.
     expect(headings).toEqual([
       '할인점·주유·온라인쇼핑몰 1.5% 빅포인트 적립',
       '커피전문점·제과점·편의점 2% 빅포인트 적립',
-      '서비스 제공 기준 전월 이용금액 기준',
+      '서비스 제공 기준',
+      '전월 이용금액 기준',
       '전월 이용금액 제외 대상',
       '적립 제외 대상',
       '기타',

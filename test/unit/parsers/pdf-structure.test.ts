@@ -43,6 +43,26 @@ function buildHeadingsPdf(): Promise<Buffer> {
   });
 }
 
+const WRAPPED_BOLD_HEADING = 'Appendix A: how the service keeps every knowledge base current while it keeps answering';
+
+/**
+ * Bold lines at body size under a paragraph that sets the flow's width: two short labels stacked
+ * (a band's title and its first label), then a bold heading wrapped at the flow's edge.
+ */
+function buildStackedLabelsPdf(): Promise<Buffer> {
+  return render({}, (doc) => {
+    doc.addPage({ size: 'LETTER', margin: 0 });
+    const body = (text: string, y: number) => doc.font('Helvetica').fontSize(11).text(text, 72, y, { width: 420 });
+    const bold = (text: string, y: number) => doc.font('Helvetica-Bold').fontSize(11).text(text, 72, y, { width: 420 });
+    body('Cards earn points on every purchase, and the terms below apply to every card issued this year.', 72);
+    bold('Service terms', 120);
+    bold('Billing period', 138);
+    body('Purchases from the first to the last day of each month count toward the next month.', 156);
+    bold(WRAPPED_BOLD_HEADING, 200);
+    body('Documents are re-read whenever their files change.', 240);
+  });
+}
+
 const TABLE_ABOVE = 'The teams below share the on-call rota for the knowledge base.';
 const TABLE_BELOW = 'Rota changes are announced in the operations channel a week ahead.';
 
@@ -126,6 +146,17 @@ describe('PDF headings from font weight', () => {
     const paragraphs = doc.blocks.flatMap((b) => (b.kind === 'paragraph' ? [b.text] : []));
     expect(paragraphs).toContain(BOLD_WORD_PARAGRAPH);
     expect(paragraphs).toContain('The median wait fell from nine minutes to two over the quarter.');
+  });
+});
+
+describe('PDF bold labels stacked at body size', () => {
+  it('keeps a short bold line and the bold line under it apart, and joins a bold heading wrapped at the edge', async () => {
+    const doc = await parse(await buildStackedLabelsPdf());
+    expect(headings(doc.blocks).map(([text]) => text)).toEqual([
+      'Service terms',
+      'Billing period',
+      WRAPPED_BOLD_HEADING,
+    ]);
   });
 });
 
